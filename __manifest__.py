@@ -1,0 +1,32 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+{
+    "name": "Kundekartotek",
+    "summary": "Norwegian customer register: customer cards, verified identifiers, "
+    "receivables and GDPR on top of Odoo accounting",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/kundekartotek/kundekartotek",
+    "author": "Kundekartotek contributors",
+    "maintainers": ["kundekartotek"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": ["base", "mail", "contacts", "account", "base_vat"],
+    "external_dependencies": {"python": ["python-stdnum", "requests"]},
+    "data": [
+        "security/kundekartotek_security.xml",
+        "views/res_partner_views.xml",
+        "views/kundekartotek_menus.xml",
+    ],
+    "demo": ["demo/res_partner_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "kundekartotek/static/src/js/*.js",
+        ],
+        "web.assets_tests": [
+            "kundekartotek/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make test`: a throwaway database with the module installed (its log must hold no WARNING or ERROR line, as in
+# OCA's CI), then every test through pytest-odoo. Extra arguments go to pytest, e.g.
+#   make test ARGS="-k orgnr"   or   bash dev/test.sh tests/test_orgnr.py
+source "$(dirname "$0")/common.sh"
+setup_all
+
+DB=${TEST_DB:-kundekartotek_test}
+LOG="$WORK_DIR/test-install.log"
+: >"$LOG"
+
+if db_exists "$DB"; then
+    dropdb "$DB"
+fi
+rm -rf "$WORK_DIR/data/filestore/$DB"
+create_database "$DB" demo "$LOG"
+say "Installing $MODULE in $DB"
+odoo_bin -d "$DB" -i "$MODULE" --stop-after-init --log-level=info >>"$LOG" 2>&1 || {
+    tail -n 40 "$LOG" >&2
+    die "install failed; see $LOG"
+}
+# Odoo's log lines read "<date> <time> <pid> <LEVEL> <db> <logger>: <message>".
+if grep -En '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG" >&2; then
+    die "the install log of $DB has WARNING or ERROR lines (above); see $LOG"
+fi
+say "Install log clean"
+
+cd "$ADDONS_LINK_DIR/$MODULE"   # the module's own name, whatever the clone is called (pytest-odoo needs it)
+# Arguments that name a path of the project are run through the symlinked path, so that pytest-odoo imports the
+# tests as odoo.addons.kundekartotek.tests.*; other arguments (-k, -x, ...) go to pytest as they are.
+args=() paths=0
+for arg in "$@"; do
+    if [ -e "$PROJECT_DIR/$arg" ]; then
+        args+=("$ADDONS_LINK_DIR/$MODULE/$arg"); paths=$((paths + 1))
+    else
+        args+=("$arg")
+    fi
+done
+[ "$paths" -gt 0 ] || args+=("$ADDONS_LINK_DIR/$MODULE/tests")
+export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
+exec "$PY" -m pytest --rootdir="$ADDONS_LINK_DIR/$MODULE" -p no:cacheprovider \
+    --odoo-config="$ODOO_RC" --odoo-database="$DB" --odoo-http "${args[@]}"

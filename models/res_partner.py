@@ -1,0 +1,121 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+
+from ..lib.identifiers import (
+    REASON_CHARACTERS,
+    REASON_LENGTH,
+    InvalidIdentifier,
+    compact_orgnr,
+    validate_orgnr,
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.depends("country_id")
+    def _compute_partner_company_registry_placeholder(self):
+        """Show a Norwegian organisation number as the example on Norwegian partners."""
+        res = super()._compute_partner_company_registry_placeholder()
+        for partner in self.filtered(lambda p: p.country_id.code == "NO"):
+            partner.partner_company_registry_placeholder = "988 077 917"
+        return res
+
+    @api.constrains("company_registry", "country_id")
+    def _check_company_registry_orgnr(self):
+        """Refuse a Norwegian partner's organisation number that fails the MOD11 check.
+
+        The check runs on the stored (compact) value, so a number is judged the same way whether it came from the
+        form, an import or XML-RPC.
+        """
+        for partner in self:
+            if not partner.company_registry or not partner._kk_is_norwegian():
+                continue
+            try:
+                validate_orgnr(partner.company_registry)
+            except InvalidIdentifier as error:
+                raise ValidationError(partner._kk_orgnr_error_message(error)) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
+                vals["company_registry"] = compact_orgnr(vals["company_registry"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not vals.get("company_registry"):
+            return super().write(vals)
+        compact_vals = dict(vals, company_registry=compact_orgnr(vals["company_registry"]))
+        if "country_id" in vals:
+            norwegian = self._kk_is_norwegian_vals(vals)
+            return super().write(compact_vals if norwegian else vals)
+        # Without a new country, each partner keeps its own: compact only the Norwegian ones.
+        norwegian = self.filtered(lambda p: p._kk_is_norwegian())
+        if norwegian:
+            super(ResPartner, norwegian).write(compact_vals)
+        if self - norwegian:
+            super(ResPartner, self - norwegian).write(vals)
+        return True
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Find a partner by its organisation number however it is typed (``988 077 917``, ``NO988077917MVA``)."""
+        domain = super()._search_display_name(operator, value)
+        if isinstance(value, str) and operator in ("ilike", "=ilike", "like", "=like", "="):
+            compact = compact_orgnr(value)
+            if compact.isdigit() and len(compact) == 9 and compact != value:
+                domain = expression.OR([domain, [("company_registry", "=", compact)]])
+        return domain
+
+    def _get_company_registry_labels(self):
+        labels = super()._get_company_registry_labels()
+        labels["NO"] = _("Organisation number")
+        return labels
+
+    def _kk_is_norwegian(self):
+        """Whether Norwegian rules apply: the partner is in Norway, or has no country and its company is."""
+        self.ensure_one()
+        country = self.country_id or (self.company_id or self.env.company).country_id
+        return country.code == "NO"
+
+    @api.model
+    def _kk_is_norwegian_vals(self, vals):
+        """Same as :meth:`_kk_is_norwegian` for values about to be written."""
+        country = self.env["res.country"].browse(vals.get("country_id"))
+        if not country:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            country = company.country_id
+        return country.code == "NO"
+
+    def _kk_orgnr_error_message(self, error):
+        """Word a translated message that tells the user what is wrong with the number and how to fix it."""
+        self.ensure_one()
+        if error.reason == REASON_CHARACTERS:
+            message = _(
+                "The organisation number “%(number)s” of %(partner)s may contain only digits "
+                "(spaces are allowed), for example 988 077 917.",
+                number=error.number,
+                partner=self.display_name,
+            )
+        elif error.reason == REASON_LENGTH:
+            message = _(
+                "The organisation number “%(number)s” of %(partner)s has %(length)s digits; "
+                "a Norwegian organisation number has 9, for example 988 077 917.",
+                number=error.number,
+                partner=self.display_name,
+                length=len(error.number),
+            )
+        else:
+            message = _(
+                "The organisation number “%(number)s” of %(partner)s is not valid: its check digit "
+                "does not match (MOD11). Check the number in the Brønnøysund Register Centre.",
+                number=error.number,
+                partner=self.display_name,
+            )
+        if not self.country_id:
+            message += "\n" + _("If this customer is not Norwegian, set its country first.")
+        return message
