@@ -33,9 +33,7 @@ class OrgnrCase(TransactionCase):
 class TestOrgnrOrm(OrgnrCase):
     def test_valid_number_is_stored_compact(self):
         for typed in ("988077917", "988 077 917", "NO 988 077 917 MVA", "988-077-917"):
-            partner = self.Partner.create(
-                {"name": "Kunde AS", "country_id": self.norway.id, "company_registry": typed}
-            )
+            partner = self.Partner.create({"name": "Kunde AS", "country_id": self.norway.id, "company_registry": typed})
             self.assertEqual(partner.company_registry, VALID, typed)
 
     def test_wrong_checksum_is_refused_and_nothing_written(self):
@@ -47,22 +45,16 @@ class TestOrgnrOrm(OrgnrCase):
 
     def test_wrong_length_is_refused(self):
         with self.assertRefused("has 8 digits"):
-            self.Partner.create(
-                {"name": "Kort AS", "country_id": self.norway.id, "company_registry": "98807791"}
-            )
+            self.Partner.create({"name": "Kort AS", "country_id": self.norway.id, "company_registry": "98807791"})
         self.assertEqual(self._count("Kort AS"), 0)
 
     def test_wrong_characters_are_refused(self):
         with self.assertRefused("only digits"):
-            self.Partner.create(
-                {"name": "Bokstav AS", "country_id": self.norway.id, "company_registry": "98807791X"}
-            )
+            self.Partner.create({"name": "Bokstav AS", "country_id": self.norway.id, "company_registry": "98807791X"})
         self.assertEqual(self._count("Bokstav AS"), 0)
 
     def test_write_of_a_wrong_number_changes_nothing(self):
-        partner = self.Partner.create(
-            {"name": "Endring AS", "country_id": self.norway.id, "company_registry": VALID}
-        )
+        partner = self.Partner.create({"name": "Endring AS", "country_id": self.norway.id, "company_registry": VALID})
         with self.assertRaises(ValidationError):
             partner.write({"company_registry": "123456789"})
         partner.invalidate_recordset()
@@ -89,9 +81,7 @@ class TestOrgnrOrm(OrgnrCase):
         self.assertEqual(partner.company_registry, VALID)
 
     def test_search_by_formatted_number_finds_the_customer(self):
-        partner = self.Partner.create(
-            {"name": "Søkbar AS", "country_id": self.norway.id, "company_registry": VALID}
-        )
+        partner = self.Partner.create({"name": "Søkbar AS", "country_id": self.norway.id, "company_registry": VALID})
         for typed in ("988 077 917", "NO988077917MVA", VALID):
             found = self.Partner.name_search(typed)
             self.assertIn(partner.id, [pid for pid, _name in found], typed)
@@ -181,7 +171,8 @@ class TestOrgnrXmlRpc(HttpCase):
 class TestOrgnrTour(HttpCase):
     def test_orgnr_is_shown_grouped_in_the_browser(self):
         self.env.ref("base.user_admin").company_id.country_id = self.env.ref("base.no")
-        self.start_tour("/odoo/action-kundekartotek.res_partner_action_customer", "kundekartotek_orgnr_tour",
-                        login="admin")
+        self.start_tour(
+            "/odoo/action-kundekartotek.res_partner_action_customer", "kundekartotek_orgnr_tour", login="admin"
+        )
         partner = self.env["res.partner"].search([("name", "=", "Tour Testkunde AS")])
         self.assertEqual(partner.company_registry, VALID)
