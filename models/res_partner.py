@@ -42,11 +42,13 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._kk_check_registry_type(vals)
             if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
                 vals["company_registry"] = compact_orgnr(vals["company_registry"])
         return super().create(vals_list)
 
     def write(self, vals):
+        self._kk_check_registry_type(vals)
         if not vals.get("company_registry"):
             return super().write(vals)
         compact_vals = dict(vals, company_registry=compact_orgnr(vals["company_registry"]))
@@ -75,6 +77,18 @@ class ResPartner(models.Model):
         labels = super()._get_company_registry_labels()
         labels["NO"] = _("Organisation number")
         return labels
+
+    @api.model
+    def _kk_check_registry_type(self, vals):
+        """Refuse a number sent as an integer: leading zeros would be lost and the check digit misread."""
+        value = vals.get("company_registry")
+        if value and not isinstance(value, str):
+            raise ValidationError(
+                _(
+                    "The organisation number must be sent as text, for example “988077917”, not as %(type)s.",
+                    type=type(value).__name__,
+                )
+            )
 
     def _kk_is_norwegian(self):
         """Whether Norwegian rules apply: the partner is in Norway, or has no country and its company is."""

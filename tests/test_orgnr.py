@@ -162,8 +162,10 @@ class TestOrgnrXmlRpc(HttpCase):
         self.assertFalse(self._call("search", [("name", "in", ["RPC God AS", "RPC Feil AS"])]))
 
     def test_wrong_type_is_refused(self):
-        with self.assertRaises(xmlrpc.client.Fault):
-            self._call("create", {"name": "RPC Type AS", "country_id": self.norway.id, "company_registry": 988077918})
+        # A valid number sent as an integer: refused for its type, not for its digits.
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._call("create", {"name": "RPC Type AS", "country_id": self.norway.id, "company_registry": 988077917})
+        self.assertIn("som tekst", caught.exception.faultString)
         self.assertFalse(self._call("search", [("name", "=", "RPC Type AS")]))
 
 
