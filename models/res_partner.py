@@ -44,14 +44,14 @@ class ResPartner(models.Model):
         for vals in vals_list:
             self._kk_check_registry_type(vals)
             if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
-                vals["company_registry"] = compact_orgnr(vals["company_registry"])
+                vals.update(self._kk_orgnr_vals(vals["company_registry"]))
         return super().create(vals_list)
 
     def write(self, vals):
         self._kk_check_registry_type(vals)
         if not vals.get("company_registry"):
             return super().write(vals)
-        compact_vals = dict(vals, company_registry=compact_orgnr(vals["company_registry"]))
+        compact_vals = dict(vals, **self._kk_orgnr_vals(vals["company_registry"]))
         if "country_id" in vals:
             norwegian = self._kk_is_norwegian_vals(vals)
             return super().write(compact_vals if norwegian else vals)
@@ -62,6 +62,15 @@ class ResPartner(models.Model):
         if self - norwegian:
             super(ResPartner, self - norwegian).write(vals)
         return True
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """Hide l10n_no's Brønnøysund number field: it mirrors the organisation number, which the card shows."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            for node in arch.xpath("//field[@name='l10n_no_bronnoysund_number']"):
+                node.set("invisible", "1")
+        return arch, view
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -77,6 +86,19 @@ class ResPartner(models.Model):
         labels = super()._get_company_registry_labels()
         labels["NO"] = _("Organisation number")
         return labels
+
+    @api.model
+    def _kk_orgnr_vals(self, number):
+        """Values that store a Norwegian organisation number: compact, and mirrored into ``l10n_no``'s field.
+
+        ``l10n_no`` (when installed) reads ``l10n_no_bronnoysund_number`` for the Peppol endpoint ``0192:<orgnr>``;
+        keeping it equal to the organisation number spares the user typing the number twice.
+        """
+        compact = compact_orgnr(number)
+        vals = {"company_registry": compact}
+        if "l10n_no_bronnoysund_number" in self._fields and len(compact) <= 9:
+            vals["l10n_no_bronnoysund_number"] = compact
+        return vals
 
     @api.model
     def _kk_check_registry_type(self, vals):

@@ -36,6 +36,18 @@ class TestOrgnrOrm(OrgnrCase):
             partner = self.Partner.create({"name": "Kunde AS", "country_id": self.norway.id, "company_registry": typed})
             self.assertEqual(partner.company_registry, VALID, typed)
 
+    def test_l10n_no_field_mirrors_the_number(self):
+        if "l10n_no_bronnoysund_number" not in self.Partner._fields:
+            self.skipTest("l10n_no is not installed")
+        partner = self.Partner.create(
+            {"name": "Speil AS", "country_id": self.norway.id, "company_registry": "988 077 917"}
+        )
+        self.assertEqual(partner.l10n_no_bronnoysund_number, VALID)
+        partner.company_registry = "926018159"
+        self.assertEqual(partner.l10n_no_bronnoysund_number, "926018159")
+        arch = self.Partner.get_view(view_type="form")["arch"]
+        self.assertRegex(arch, r'name="l10n_no_bronnoysund_number"[^>]*invisible="1"')
+
     def test_wrong_checksum_is_refused_and_nothing_written(self):
         with self.assertRefused("check digit"):
             self.Partner.create(
