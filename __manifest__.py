@@ -17,9 +17,18 @@
     "external_dependencies": {"python": ["python-stdnum", "requests"]},
     "data": [
         "security/kundekartotek_security.xml",
+        "security/ir.model.access.csv",
+        "data/kundekartotek_number_scheme_data.xml",
+        "views/kundekartotek_customer_category_views.xml",
+        "views/kundekartotek_number_scheme_views.xml",
         "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/kundekartotek_credit_override_views.xml",
+        "wizards/kundekartotek_renumber_views.xml",
         "views/kundekartotek_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": ["demo/res_partner_demo.xml"],
     "assets": {
         "web.assets_backend": [

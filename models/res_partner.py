@@ -1,9 +1,15 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from .kundekartotek_customer_category import (
+    CATEGORY_DEFAULT_FIELDS,
+    CUSTOMER_TYPES,
+    PAYMENT_CLASSES,
+    VALUE_TIERS,
+)
 from ..lib.identifiers import (
     REASON_CHARACTERS,
     REASON_LENGTH,
@@ -16,6 +22,37 @@ from ..lib.identifiers import (
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    customer_type = fields.Selection(
+        CUSTOMER_TYPES,
+        compute="_compute_customer_type",
+        recursive=True,
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Business, private person or public sector. Proposed from the organisation number and whether the "
+        "partner is a company; change it when the proposal is wrong.",
+    )
+    value_tier = fields.Selection(
+        VALUE_TIERS,
+        tracking=True,
+        help="Value segment: A for the most important customers, C for the least.",
+    )
+    payment_class = fields.Selection(
+        PAYMENT_CLASSES,
+        default="credit",
+        tracking=True,
+        help="Cash: pays immediately. Credit: invoiced with payment terms. Risk: asked to pay in advance.",
+    )
+    customer_category_id = fields.Many2one(
+        "kundekartotek.customer.category",
+        string="Customer category",
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        help="Groups customers; the category hands its receivable account, payment terms, fiscal position and "
+        "pricelist to the customer unless they are set on the customer.",
+    )
+
     @api.depends("country_id")
     def _compute_partner_company_registry_placeholder(self):
         """Show a Norwegian organisation number as the example on Norwegian partners."""
@@ -23,6 +60,23 @@ class ResPartner(models.Model):
         for partner in self.filtered(lambda p: p.country_id.code == "NO"):
             partner.partner_company_registry_placeholder = "988 077 917"
         return res
+
+    @api.depends("is_company", "company_registry", "parent_id.customer_type")
+    def _compute_customer_type(self):
+        """Propose a type: contacts follow their company, companies are businesses, persons are private.
+
+        Public bodies cannot be told apart by the number alone; the Brønnøysund look-up sets them from the
+        organisation form (KOMM, STAT, FYLK, ...), and a user can always pick the type by hand.
+        """
+        for partner in self:
+            if partner.customer_type:
+                continue
+            if partner.parent_id:
+                partner.customer_type = partner.parent_id.customer_type
+            elif partner.is_company or partner.company_registry:
+                partner.customer_type = "business"
+            else:
+                partner.customer_type = "private"
 
     @api.constrains("company_registry", "country_id")
     def _check_company_registry_orgnr(self):
@@ -45,9 +99,18 @@ class ResPartner(models.Model):
             self._kk_check_registry_type(vals)
             if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
                 vals.update(self._kk_orgnr_vals(vals["company_registry"]))
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        partners.filtered("customer_category_id")._kk_apply_category_defaults()
+        return partners
 
     def write(self, vals):
+        res = self._kk_write(vals)
+        if vals.get("customer_category_id"):
+            self._kk_apply_category_defaults()
+        return res
+
+    def _kk_write(self, vals):
+        """Write, storing Norwegian organisation numbers compact."""
         self._kk_check_registry_type(vals)
         if not vals.get("company_registry"):
             return super().write(vals)
@@ -62,6 +125,31 @@ class ResPartner(models.Model):
         if self - norwegian:
             super(ResPartner, self - norwegian).write(vals)
         return True
+
+    def _kk_apply_category_defaults(self, replace_values=None):
+        """Give each partner its category's accounting defaults where the partner has none of its own.
+
+        A partner "has its own" value when it differs from the company-wide default (Odoo's fallback for company
+        dependent fields) and, with ``replace_values`` (the category's previous values), from those too.
+        """
+        partners = self.filtered("customer_category_id")
+        if not partners:
+            return
+        Partner = self.env["res.partner"]
+        for name in CATEGORY_DEFAULT_FIELDS:
+            field = Partner._fields.get(name)
+            if not field:
+                continue
+            # The pricelist is a computed field in 18.0, not company dependent: it has no fallback of its own.
+            fallback = field.get_company_dependent_fallback(Partner) if field.company_dependent else None
+            for partner in partners:
+                new_value = partner.customer_category_id[name]
+                current = partner[name]
+                replaceable = not current or current == fallback
+                if replace_values and name in replace_values:
+                    replaceable = replaceable or current == replace_values[name]
+                if new_value and replaceable and current != new_value:
+                    partner[name] = new_value
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):

@@ -1,0 +1,2 @@
+from . import kundekartotek_credit_override
+from . import kundekartotek_renumber
