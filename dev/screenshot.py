@@ -1,6 +1,6 @@
 """Take a screenshot of a page of the running `make run` server, logged in as admin, for the README.
 
-    .venv/bin/python dev/screenshot.py /odoo/action-kundekartotek.res_partner_action_customer out.png
+.venv/bin/python dev/screenshot.py /odoo/action-kundekartotek.res_partner_action_customer out.png
 """
 
 import base64
@@ -29,10 +29,22 @@ def session_id(db="kundekartotek", login="admin", password="admin"):
 def main(path, output, width=1400, height=900, wait=10):
     profile = tempfile.mkdtemp()
     browser = subprocess.Popen(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--remote-debugging-port=9333",
-         f"--window-size={width},{height}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=9333",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(50):

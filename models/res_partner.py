@@ -4,18 +4,18 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-from .kundekartotek_customer_category import (
-    CATEGORY_DEFAULT_FIELDS,
-    CUSTOMER_TYPES,
-    PAYMENT_CLASSES,
-    VALUE_TIERS,
-)
 from ..lib.identifiers import (
     REASON_CHARACTERS,
     REASON_LENGTH,
     InvalidIdentifier,
     compact_orgnr,
     validate_orgnr,
+)
+from .kundekartotek_customer_category import (
+    CATEGORY_DEFAULT_FIELDS,
+    CUSTOMER_TYPES,
+    PAYMENT_CLASSES,
+    VALUE_TIERS,
 )
 
 
@@ -104,27 +104,23 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        res = self._kk_write(vals)
+        self._kk_check_registry_type(vals)
+        if not vals.get("company_registry"):
+            res = super().write(vals)
+        elif "country_id" in vals:
+            norwegian = self._kk_is_norwegian_vals(vals)
+            res = super().write(dict(vals, **self._kk_orgnr_vals(vals["company_registry"])) if norwegian else vals)
+        else:
+            # Without a new country, each partner keeps its own: compact only the Norwegian ones.
+            norwegian = self.filtered(lambda p: p._kk_is_norwegian())
+            res = True
+            if norwegian:
+                res = super(ResPartner, norwegian).write(dict(vals, **self._kk_orgnr_vals(vals["company_registry"])))
+            if self - norwegian:
+                res = super(ResPartner, self - norwegian).write(vals) and res
         if vals.get("customer_category_id"):
             self._kk_apply_category_defaults()
         return res
-
-    def _kk_write(self, vals):
-        """Write, storing Norwegian organisation numbers compact."""
-        self._kk_check_registry_type(vals)
-        if not vals.get("company_registry"):
-            return super().write(vals)
-        compact_vals = dict(vals, **self._kk_orgnr_vals(vals["company_registry"]))
-        if "country_id" in vals:
-            norwegian = self._kk_is_norwegian_vals(vals)
-            return super().write(compact_vals if norwegian else vals)
-        # Without a new country, each partner keeps its own: compact only the Norwegian ones.
-        norwegian = self.filtered(lambda p: p._kk_is_norwegian())
-        if norwegian:
-            super(ResPartner, norwegian).write(compact_vals)
-        if self - norwegian:
-            super(ResPartner, self - norwegian).write(vals)
-        return True
 
     def _kk_apply_category_defaults(self, replace_values=None):
         """Give each partner its category's accounting defaults where the partner has none of its own.
