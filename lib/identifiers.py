@@ -1,4 +1,4 @@
-"""Norwegian identifiers: organisation number (organisasjonsnummer).
+"""Norwegian identifiers: organisation number (organisasjonsnummer), fødselsnummer / D-number, MVA number.
 
 The checks are python-stdnum's; this module only adds what a customer register needs on top: accepting the forms
 people paste (``NO 988 077 917 MVA``, ``988-077-917``) and telling *why* a number is wrong, so that the Odoo layer can
@@ -7,13 +7,17 @@ word a translated message for each reason.
 
 import re
 
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.no import fodselsnummer as stdnum_fnr
 from stdnum.no import orgnr as stdnum_orgnr
 
 # Reasons a number is refused; the Odoo layer maps each to a translated sentence.
 REASON_CHARACTERS = "characters"
 REASON_LENGTH = "length"
 REASON_CHECKSUM = "checksum"
+REASON_DATE = "date"
+
+_MVA_NUMBER = re.compile(r"^NO(\d{9})MVA$")
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -60,3 +64,45 @@ def format_orgnr(number):
     if stdnum_orgnr.is_valid(compact):
         return stdnum_orgnr.format(compact)
     return number
+
+
+def compact_fodselsnummer(number):
+    """Return the fødselsnummer without spaces, dots or dashes."""
+    return _SEPARATORS.sub("", number or "")
+
+
+def validate_fodselsnummer(number):
+    """Return the compact fødselsnummer or D-number, or raise :class:`InvalidIdentifier` saying why it is wrong.
+
+    ``REASON_DATE`` covers numbers whose first six digits are no valid birth date (or one in the future).
+    """
+    compact = compact_fodselsnummer(number)
+    if not compact.isdigit():
+        raise InvalidIdentifier(compact, REASON_CHARACTERS)
+    if len(compact) != 11:
+        raise InvalidIdentifier(compact, REASON_LENGTH)
+    try:
+        return stdnum_fnr.validate(compact)
+    except InvalidChecksum as error:
+        raise InvalidIdentifier(compact, REASON_CHECKSUM) from error
+    except ValidationError as error:
+        raise InvalidIdentifier(compact, REASON_DATE) from error
+
+
+def mask_fodselsnummer(number):
+    """Show the birth date and hide the personal digits: ``150186 *****``."""
+    compact = compact_fodselsnummer(number)
+    if len(compact) != 11:
+        return "*" * len(compact)
+    return f"{compact[:6]} *****"
+
+
+def mva_number(orgnr):
+    """The VAT number of a unit in the Norwegian VAT register: ``NO988077917MVA``."""
+    return f"NO{compact_orgnr(orgnr)}MVA"
+
+
+def orgnr_from_mva(vat):
+    """The organisation number inside a Norwegian VAT number, or ``None`` when ``vat`` is not one."""
+    match = _MVA_NUMBER.match(_SEPARATORS.sub("", vat or "").upper())
+    return match.group(1) if match else None

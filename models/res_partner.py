@@ -6,9 +6,15 @@ from odoo.osv import expression
 
 from ..lib.identifiers import (
     REASON_CHARACTERS,
+    REASON_CHECKSUM,
     REASON_LENGTH,
     InvalidIdentifier,
+    compact_fodselsnummer,
     compact_orgnr,
+    mask_fodselsnummer,
+    mva_number,
+    orgnr_from_mva,
+    validate_fodselsnummer,
     validate_orgnr,
 )
 from .kundekartotek_customer_category import (
@@ -61,6 +67,42 @@ class ResPartner(models.Model):
             partner.partner_company_registry_placeholder = "988 077 917"
         return res
 
+    fodselsnummer = fields.Char(
+        string="National identity number",
+        groups="kundekartotek.group_personal_id",
+        copy=False,
+        tracking=False,  # the chatter must not show it to people outside the group
+        help="Fødselsnummer or D-number (11 digits) of a private customer. Store it only when the customer gave it "
+        "and you need it, for example for debt collection.",
+    )
+    fodselsnummer_masked = fields.Char(
+        string="National identity number (masked)",
+        compute="_compute_fodselsnummer_masked",
+        compute_sudo=True,
+        help="The birth date part of the national identity number; the personal digits are hidden.",
+    )
+    mva_registered = fields.Boolean(
+        string="Registered for VAT",
+        compute="_compute_mva_registered",
+        inverse="_inverse_mva_registered",
+        store=True,
+        tracking=True,
+        help="Registered in the Norwegian VAT register (Merverdiavgiftsregisteret). Ticking it sets the VAT number "
+        "to NO<organisation number>MVA; unticking it clears a Norwegian VAT number.",
+    )
+    overdue_amount = fields.Monetary(
+        string="Overdue",
+        compute="_compute_overdue_amount",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="Open receivable amount past its due date, in company currency, from posted journal items.",
+    )
+    orgnr_search = fields.Char(
+        string="Organisation number (search)",
+        compute="_compute_orgnr_search",
+        search="_search_orgnr_search",
+        help="Finds customers by organisation number however it is typed.",
+    )
+
     @api.depends("is_company", "company_registry", "parent_id.customer_type")
     def _compute_customer_type(self):
         """Propose a type: contacts follow their company, companies are businesses, persons are private.
@@ -77,6 +119,98 @@ class ResPartner(models.Model):
                 partner.customer_type = "business"
             else:
                 partner.customer_type = "private"
+
+    @api.depends("fodselsnummer")
+    def _compute_fodselsnummer_masked(self):
+        for partner in self:
+            partner.fodselsnummer_masked = mask_fodselsnummer(partner.fodselsnummer) if partner.fodselsnummer else False
+
+    @api.depends("vat")
+    def _compute_mva_registered(self):
+        for partner in self:
+            partner.mva_registered = bool(orgnr_from_mva(partner.vat))
+
+    def _inverse_mva_registered(self):
+        for partner in self:
+            if partner.mva_registered and not orgnr_from_mva(partner.vat):
+                if not partner.company_registry:
+                    raise ValidationError(
+                        _(
+                            "%(partner)s cannot be registered for VAT without an organisation number: "
+                            "enter the organisation number first.",
+                            partner=partner.display_name,
+                        )
+                    )
+                partner.vat = mva_number(partner.company_registry)
+            elif not partner.mva_registered and orgnr_from_mva(partner.vat):
+                partner.vat = False
+
+    def _compute_overdue_amount(self):
+        """Sum open receivable items past due in one grouped query, not one query per partner."""
+        today = fields.Date.context_today(self)
+        commercial = self.commercial_partner_id
+        amounts = dict(
+            self.env["account.move.line"]._read_group(
+                [
+                    ("partner_id", "in", commercial.ids),
+                    ("company_id", "child_of", self.env.company.root_id.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("date_maturity", "<", today),
+                ],
+                ["partner_id"],
+                ["amount_residual:sum"],
+            )
+        )
+        for partner in self:
+            partner.overdue_amount = amounts.get(partner.commercial_partner_id, 0.0)
+
+    def _compute_orgnr_search(self):
+        for partner in self:
+            partner.orgnr_search = partner.company_registry
+
+    def _search_orgnr_search(self, operator, value):
+        if operator not in ("ilike", "=", "like") or not isinstance(value, str):
+            return [("company_registry", operator, value)]
+        compact = compact_orgnr(value)
+        return [("company_registry", operator, compact or value)]
+
+    @api.constrains("fodselsnummer", "is_company")
+    def _check_fodselsnummer(self):
+        """A national identity number belongs to a person and must pass both MOD11 check digits."""
+        for partner in self.sudo():
+            if not partner.fodselsnummer:
+                continue
+            if partner.is_company:
+                raise ValidationError(
+                    _(
+                        "%(partner)s is a company: a national identity number belongs to a private person. "
+                        "Use the organisation number for companies.",
+                        partner=partner.display_name,
+                    )
+                )
+            try:
+                validate_fodselsnummer(partner.fodselsnummer)
+            except InvalidIdentifier as error:
+                raise ValidationError(partner._kk_fodselsnummer_error_message(error)) from error
+
+    @api.constrains("vat", "company_registry")
+    def _check_mva_matches_orgnr(self):
+        """The Norwegian VAT number is the organisation number with NO and MVA around it: they must agree."""
+        for partner in self:
+            in_vat = orgnr_from_mva(partner.vat)
+            if in_vat and partner.company_registry and partner._kk_is_norwegian():
+                if in_vat != compact_orgnr(partner.company_registry):
+                    raise ValidationError(
+                        _(
+                            "The VAT number %(vat)s of %(partner)s does not belong to its organisation number "
+                            "%(orgnr)s. A Norwegian VAT number is NO + the organisation number + MVA.",
+                            vat=partner.vat,
+                            partner=partner.display_name,
+                            orgnr=partner.company_registry,
+                        )
+                    )
 
     @api.constrains("company_registry", "country_id")
     def _check_company_registry_orgnr(self):
@@ -97,6 +231,10 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._kk_check_registry_type(vals)
+            if not vals.get("company_registry") and orgnr_from_mva(vals.get("vat")):
+                vals["company_registry"] = orgnr_from_mva(vals["vat"])
+            if vals.get("fodselsnummer"):
+                vals["fodselsnummer"] = compact_fodselsnummer(vals["fodselsnummer"])
             if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
                 vals.update(self._kk_orgnr_vals(vals["company_registry"]))
         partners = super().create(vals_list)
@@ -105,6 +243,8 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._kk_check_registry_type(vals)
+        if vals.get("fodselsnummer"):
+            vals = dict(vals, fodselsnummer=compact_fodselsnummer(vals["fodselsnummer"]))
         if not vals.get("company_registry"):
             res = super().write(vals)
         elif "country_id" in vals:
@@ -121,6 +261,28 @@ class ResPartner(models.Model):
         if vals.get("customer_category_id"):
             self._kk_apply_category_defaults()
         return res
+
+    def action_kk_open_receivables(self):
+        """Open the customer's open receivable items (overdue only with ``kk_overdue`` in the context)."""
+        self.ensure_one()
+        domain = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+        ]
+        name = _("Open items of %(partner)s", partner=self.commercial_partner_id.display_name)
+        if self.env.context.get("kk_overdue"):
+            domain.append(("date_maturity", "<", fields.Date.context_today(self)))
+            name = _("Overdue items of %(partner)s", partner=self.commercial_partner_id.display_name)
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "account.move.line",
+            "view_mode": "list,form",
+            "domain": domain,
+            "context": {"create": False, "search_default_group_by_move": False},
+        }
 
     def _kk_apply_category_defaults(self, replace_values=None):
         """Give each partner its category's accounting defaults where the partner has none of its own.
@@ -182,6 +344,9 @@ class ResPartner(models.Model):
         vals = {"company_registry": compact}
         if "l10n_no_bronnoysund_number" in self._fields and len(compact) <= 9:
             vals["l10n_no_bronnoysund_number"] = compact
+        # Peppol/EHF participant id 0192:<orgnr>, when account_edi_ubl_cii is installed.
+        if "peppol_endpoint" in self._fields:
+            vals.update(peppol_eas="0192", peppol_endpoint=compact)
         return vals
 
     @api.model
@@ -210,6 +375,27 @@ class ResPartner(models.Model):
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             country = company.country_id
         return country.code == "NO"
+
+    def _kk_fodselsnummer_error_message(self, error):
+        """A translated message for a wrong national identity number; it never repeats the number itself."""
+        self.ensure_one()
+        if error.reason == REASON_CHARACTERS:
+            return _("The national identity number of %(partner)s may contain only digits.", partner=self.display_name)
+        if error.reason == REASON_LENGTH:
+            return _(
+                "The national identity number of %(partner)s has %(length)s digits; it must have 11.",
+                partner=self.display_name,
+                length=len(error.number),
+            )
+        if error.reason == REASON_CHECKSUM:
+            return _(
+                "The national identity number of %(partner)s is not valid: its check digits do not match.",
+                partner=self.display_name,
+            )
+        return _(
+            "The national identity number of %(partner)s does not start with a valid birth date (DDMMYY).",
+            partner=self.display_name,
+        )
 
     def _kk_orgnr_error_message(self, error):
         """Word a translated message that tells the user what is wrong with the number and how to fix it."""

@@ -1,1 +1,2 @@
+from . import test_customer_card
 from . import test_orgnr

@@ -48,3 +48,30 @@ def test_format_groups_valid_numbers_and_leaves_others_alone():
     assert identifiers.format_orgnr("988077917") == "988 077 917"
     assert identifiers.format_orgnr("NO988077917MVA") == "988 077 917"
     assert identifiers.format_orgnr("12345") == "12345"
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("15108695077", identifiers.REASON_CHECKSUM),
+        ("1510869508", identifiers.REASON_LENGTH),
+        ("1510869508X", identifiers.REASON_CHARACTERS),
+        ("32138695092", identifiers.REASON_DATE),  # 32 December, both check digits right
+    ],
+)
+def test_fodselsnummer_says_why_it_is_wrong(number, reason):
+    with pytest.raises(identifiers.InvalidIdentifier) as caught:
+        identifiers.validate_fodselsnummer(number)
+    assert caught.value.reason == reason
+
+
+def test_fodselsnummer_valid_and_masked():
+    assert identifiers.validate_fodselsnummer("151086 95088") == "15108695088"
+    assert identifiers.mask_fodselsnummer("15108695088") == "151086 *****"
+
+
+def test_mva_number_round_trip():
+    assert identifiers.mva_number("988 077 917") == "NO988077917MVA"
+    assert identifiers.orgnr_from_mva("NO 988 077 917 MVA") == "988077917"
+    assert identifiers.orgnr_from_mva("SE556036079301") is None
+    assert identifiers.orgnr_from_mva(False) is None
