@@ -29,7 +29,11 @@
         "views/kundekartotek_menus.xml",
     ],
     "post_init_hook": "post_init_hook",
-    "demo": ["demo/res_partner_demo.xml"],
+    "demo": [
+        "demo/kundekartotek_customer_category_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "kundekartotek/static/src/js/*.js",
