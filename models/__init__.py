@@ -1,5 +1,6 @@
 from . import kundekartotek_customer_category
 from . import kundekartotek_number_scheme
+from . import kundekartotek_postal_code
 from . import res_company
 from . import res_config_settings
 from . import res_partner

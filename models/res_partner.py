@@ -30,6 +30,10 @@ from .kundekartotek_customer_category import (
 _logger = logging.getLogger(__name__)
 
 
+def _is_po_box(street):
+    return street.strip().lower().startswith(("postboks", "pb ", "pb.", "p.o. box", "po box"))
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -108,6 +112,12 @@ class ResPartner(models.Model):
         help="Finds customers by organisation number however it is typed.",
     )
 
+    postal_warning = fields.Char(
+        compute="_compute_postal_warning",
+        help="What is wrong with a Norwegian address according to Posten's postal code register.",
+    )
+    postal_city_suggestion = fields.Char(compute="_compute_postal_warning")
+
     @api.depends("is_company", "company_registry", "parent_id.customer_type")
     def _compute_customer_type(self):
         """Propose a type: contacts follow their company, companies are businesses, persons are private.
@@ -124,6 +134,55 @@ class ResPartner(models.Model):
                 partner.customer_type = "business"
             else:
                 partner.customer_type = "private"
+
+    @api.depends("zip", "city", "street", "country_id")
+    def _compute_postal_warning(self):
+        """Check the postcode against Posten's register (only once a register has been imported)."""
+        PostalCode = self.env["kundekartotek.postal.code"].sudo()
+        register_loaded = bool(PostalCode.search_count([], limit=1))
+        known = {}
+        if register_loaded:
+            zips = {partner.zip.strip() for partner in self if partner.zip}
+            known = {record.code: record for record in PostalCode.search([("code", "in", list(zips))])}
+        for partner in self:
+            partner.postal_warning = False
+            partner.postal_city_suggestion = False
+            if not register_loaded or not partner.zip or partner.country_id.code != "NO":
+                continue
+            code = partner.zip.strip()
+            postal = known.get(code)
+            if not postal:
+                partner.postal_warning = _("Postal code %(zip)s is not in Posten's register.", zip=code)
+            elif postal.category == "S":
+                partner.postal_warning = _(
+                    "Postal code %(zip)s is a service code and cannot be used in an address.", zip=code
+                )
+            elif postal.category == "P" and partner.street and not _is_po_box(partner.street):
+                partner.postal_warning = _(
+                    "Postal code %(zip)s is for PO boxes only; a street address needs another postal code.",
+                    zip=code,
+                )
+            elif partner.city and partner.city.strip().casefold() != postal.city.casefold():
+                partner.postal_warning = _(
+                    "Postal code %(zip)s belongs to %(city)s, not %(typed)s.",
+                    zip=code,
+                    city=postal.city,
+                    typed=partner.city,
+                )
+                partner.postal_city_suggestion = postal.city
+
+    @api.onchange("zip", "country_id")
+    def _onchange_zip_fill_city(self):
+        """Fill the postal town from the register when a Norwegian postcode is typed and the town is empty."""
+        if self.zip and not self.city and self.country_id.code == "NO":
+            postal = self.env["kundekartotek.postal.code"].sudo().search([("code", "=", self.zip.strip())], limit=1)
+            if postal:
+                self.city = postal.city
+
+    def action_kk_use_postal_city(self):
+        """Apply the postal town the register gives for the postcode (the fix offered with the warning)."""
+        for partner in self.filtered("postal_city_suggestion"):
+            partner.city = partner.postal_city_suggestion
 
     @api.depends("fodselsnummer")
     def _compute_fodselsnummer_masked(self):

@@ -1,2 +1,3 @@
 from . import test_customer_card
 from . import test_orgnr
+from . import test_postal

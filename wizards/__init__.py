@@ -1,2 +1,3 @@
 from . import kundekartotek_credit_override
 from . import kundekartotek_renumber
+from . import kundekartotek_postal_import
