@@ -29,6 +29,8 @@
         "wizards/kundekartotek_credit_override_views.xml",
         "wizards/kundekartotek_renumber_views.xml",
         "wizards/kundekartotek_postal_import_views.xml",
+        "report/kundekartotek_ageing_report_views.xml",
+        "wizards/kundekartotek_ageing_wizard_views.xml",
         "views/kundekartotek_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -1,3 +1,4 @@
 from . import kundekartotek_credit_override
 from . import kundekartotek_renumber
 from . import kundekartotek_postal_import
+from . import kundekartotek_ageing_wizard

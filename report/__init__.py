@@ -1,0 +1,1 @@
+from . import kundekartotek_ageing_report

@@ -1,0 +1,130 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..lib.ageing import buckets
+
+
+class KundekartotekAgeingReport(models.Model):
+    """Open receivable items as of a date, one row per journal item, with its residual spread over the buckets.
+
+    A SQL view rather than Python: at 500 000 receivable lines the work must stay in PostgreSQL. The date, the
+    reference date (due or invoice date) and the bucket edges come from the context (``kk_as_of``, ``kk_age_by``,
+    ``kk_edges``), so the same model serves the list, the pivot, the PDF and the XLSX. The residual as of the date
+    is the line's balance less the partial reconciliations dated on or before it (``max_date``), so payments made
+    after the date do not reduce it.
+    """
+
+    _name = "kundekartotek.ageing.report"
+    _description = "Receivables Ageing"
+    _auto = False
+    _order = "partner_id, date_maturity, id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    move_id = fields.Many2one("account.move", string="Journal entry", readonly=True)
+    move_line_id = fields.Many2one("account.move.line", string="Journal item", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    date = fields.Date(readonly=True)
+    date_maturity = fields.Date(string="Due date", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    residual_currency = fields.Monetary(currency_field="currency_id", string="Open (currency)", readonly=True)
+    residual = fields.Monetary(currency_field="company_currency_id", string="Open", readonly=True)
+    not_due = fields.Monetary(currency_field="company_currency_id", string="Not due", readonly=True)
+    b1 = fields.Monetary(currency_field="company_currency_id", string="1–30", readonly=True)
+    b2 = fields.Monetary(currency_field="company_currency_id", string="31–60", readonly=True)
+    b3 = fields.Monetary(currency_field="company_currency_id", string="61–90", readonly=True)
+    b4 = fields.Monetary(currency_field="company_currency_id", string="Over 90", readonly=True)
+
+    @property
+    def _table_query(self):
+        context = self.env.context
+        as_of = fields.Date.to_date(context.get("kk_as_of")) or fields.Date.context_today(self)
+        first, second, third = (bucket.last_day for bucket in buckets(context.get("kk_edges"))[1:4])
+        reference = (
+            SQL("COALESCE(am.invoice_date, aml.date)")
+            if context.get("kk_age_by") == "invoice"
+            else (SQL("COALESCE(aml.date_maturity, aml.date)"))
+        )
+        company_ids = tuple(context.get("kk_company_ids") or self.env.companies.ids)
+        return SQL(
+            """
+            WITH applied AS (
+                SELECT line_id, SUM(amount) AS amount, SUM(amount_currency) AS amount_currency
+                  FROM (
+                        SELECT debit_move_id AS line_id, amount, debit_amount_currency AS amount_currency
+                          FROM account_partial_reconcile
+                         WHERE max_date <= %(as_of)s AND company_id IN %(company_ids)s
+                        UNION ALL
+                        SELECT credit_move_id, -amount, -credit_amount_currency
+                          FROM account_partial_reconcile
+                         WHERE max_date <= %(as_of)s AND company_id IN %(company_ids)s
+                       ) partials
+                 GROUP BY line_id
+            ), items AS (
+                SELECT aml.id, aml.partner_id, aml.company_id, aml.move_id, aml.account_id, aml.date,
+                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                       aml.currency_id, aml.company_currency_id,
+                       aml.balance - COALESCE(applied.amount, 0) AS residual,
+                       aml.amount_currency - COALESCE(applied.amount_currency, 0) AS residual_currency,
+                       %(as_of)s::date - %(reference)s AS days_overdue
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN account_move am ON am.id = aml.move_id
+                  LEFT JOIN applied ON applied.line_id = aml.id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(as_of)s
+                   AND aml.company_id IN %(company_ids)s
+            )
+            SELECT id, id AS move_line_id, partner_id, company_id, move_id, account_id, date, date_maturity,
+                   currency_id, company_currency_id, residual, residual_currency, days_overdue,
+                   CASE WHEN days_overdue <= 0 THEN residual ELSE 0 END AS not_due,
+                   CASE WHEN days_overdue BETWEEN 1 AND %(first)s THEN residual ELSE 0 END AS b1,
+                   CASE WHEN days_overdue BETWEEN %(first)s + 1 AND %(second)s THEN residual ELSE 0 END AS b2,
+                   CASE WHEN days_overdue BETWEEN %(second)s + 1 AND %(third)s THEN residual ELSE 0 END AS b3,
+                   CASE WHEN days_overdue > %(third)s THEN residual ELSE 0 END AS b4
+              FROM items
+             WHERE residual <> 0
+            """,
+            as_of=as_of,
+            company_ids=company_ids,
+            reference=reference,
+            first=first,
+            second=second,
+            third=third,
+        )
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Name the bucket columns after the edges in use (``1–14`` …), in lists, pivots and exports alike."""
+        result = super().fields_get(allfields, attributes)
+        labels = {bucket.key: bucket.label for bucket in buckets(self.env.context.get("kk_edges"))}
+        translated = {"not_due": _("Not due"), "b4": _("Over %(days)s", days=labels["b4"].split()[-1])}
+        for key in ("not_due", "b1", "b2", "b3", "b4"):
+            if key in result and "string" in result[key]:
+                result[key]["string"] = translated.get(key, labels[key])
+        return result
+
+    @api.model
+    def _kk_totals(self, domain=None):
+        """Totals per customer and overall: ``(rows, total)``; one grouped query over the view."""
+        aggregates = ["residual:sum", "not_due:sum", "b1:sum", "b2:sum", "b3:sum", "b4:sum"]
+        rows = self._read_group(domain or [], ["partner_id"], aggregates)
+        keys = ("residual", "not_due", "b1", "b2", "b3", "b4")
+        per_partner = [(partner, dict(zip(keys, values, strict=True))) for partner, *values in rows]
+        total = {key: sum(values[key] for _partner, values in per_partner) for key in keys}
+        return per_partner, total
+
+    def action_open_move(self):
+        """Drill down from an ageing row to its invoice, credit note or payment entry."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }

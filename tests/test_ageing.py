@@ -1,0 +1,111 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+AS_OF = "2026-03-01"
+
+
+@tagged("post_install", "-at_install")
+class TestAgeing(AccountTestInvoicingCommon):
+    """Ageing from posted receivable items and their reconciliations, checked against hand-computed figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.eur = cls.setup_other_currency("EUR")  # 2 EUR = 1 company currency from 2017 on
+        cls.customer = cls.env["res.partner"].create({"name": "Aldring AS", "is_company": True})
+        cls.other = cls.env["res.partner"].create({"name": "Annen Kunde AS", "is_company": True})
+        cls.invoice_a = cls._invoice(cls.customer, 1000, "2026-01-01", "2026-01-15")
+        cls.invoice_b = cls._invoice(cls.customer, 1000, "2026-02-01", "2026-02-20")
+        cls.invoice_eur = cls._invoice(cls.other, 1000, "2026-02-25", "2026-03-10", currency=cls.eur)
+        cls._pay(cls.invoice_a, 400, "2026-02-01")
+        cls._pay(cls.invoice_a, 600, "2026-04-01")  # after the as-of date
+        refund = cls._invoice(cls.customer, 200, "2026-02-10", "2026-02-10", move_type="out_refund")
+        (cls.invoice_b + refund).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
+        cls.Report = cls.env["kundekartotek.ageing.report"]
+
+    @classmethod
+    def _invoice(cls, partner, amount, date, due, currency=None, move_type="out_invoice"):
+        move = cls.init_invoice(
+            move_type, partner=partner, invoice_date=date, amounts=[amount], taxes=[], currency=currency
+        )
+        move.invoice_date_due = due
+        move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, date):
+        cls.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": amount, "payment_date": date}
+        )._create_payments()
+
+    def _by_partner(self, as_of=AS_OF, **context):
+        report = self.Report.with_context(kk_as_of=as_of, **context)
+        rows, total = report._kk_totals([("partner_id", "in", (self.customer + self.other).ids)])
+        return {partner: values for partner, values in rows}, total
+
+    def test_buckets_as_of_a_date(self):
+        rows, total = self._by_partner()
+        mine = rows[self.customer]
+        # A: 1000 due 15 Jan, 400 paid 1 Feb (the 600 paid in April does not count yet): 45 days → 31–60.
+        self.assertAlmostEqual(mine["b2"], 600)
+        # B: 1000 due 20 Feb less the 200 credit note: 9 days → 1–30.
+        self.assertAlmostEqual(mine["b1"], 800)
+        self.assertAlmostEqual(mine["not_due"], 0)
+        self.assertAlmostEqual(mine["residual"], 1400)
+        # 1000 EUR at 2 EUR per unit of company currency, due 10 March: not due.
+        self.assertAlmostEqual(rows[self.other]["not_due"], 500)
+        self.assertAlmostEqual(total["residual"], 1900)
+
+    def test_foreign_currency_keeps_the_amount_in_currency(self):
+        line = self.Report.with_context(kk_as_of=AS_OF).search([("partner_id", "=", self.other.id)])
+        self.assertEqual(line.currency_id, self.eur)
+        self.assertAlmostEqual(line.residual_currency, 1000)
+        self.assertAlmostEqual(line.residual, 500)
+
+    def test_later_payment_closes_the_item(self):
+        rows, _total = self._by_partner(as_of="2026-05-01")
+        self.assertAlmostEqual(rows[self.customer]["residual"], 800)  # only B is left
+
+    def test_before_the_invoices_nothing_is_open(self):
+        rows, total = self._by_partner(as_of="2025-12-31")
+        self.assertFalse(rows)
+        self.assertEqual(total["residual"], 0)
+
+    def test_ageing_by_invoice_date_and_custom_edges(self):
+        rows, _total = self._by_partner(kk_age_by="invoice", kk_edges="14,30,45")
+        mine = rows[self.customer]
+        # A invoiced 1 Jan: 59 days → over 45; B invoiced 1 Feb: 28 days → 15–30.
+        self.assertAlmostEqual(mine["b4"], 600)
+        self.assertAlmostEqual(mine["b2"], 800)
+        labels = self.Report.with_context(kk_edges="14,30,45").fields_get(["b1", "b4"], ["string"])
+        self.assertEqual(labels["b1"]["string"], "1–14")
+        self.assertEqual(labels["b4"]["string"], "Over 45")
+
+    def test_today_agrees_with_odoo_residuals(self):
+        far = "2030-01-01"
+        rows, _total = self._by_partner(as_of=far)
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertAlmostEqual(rows[self.customer]["residual"], sum(lines.mapped("amount_residual")))
+
+    def test_wizard_opens_the_report_and_refuses_bad_edges(self):
+        form = Form(self.env["kundekartotek.ageing.wizard"])
+        form.as_of = fields.Date.to_date(AS_OF)
+        wizard = form.save()
+        action = wizard.action_open()
+        self.assertEqual(action["context"]["kk_as_of"], AS_OF)
+        rows = self.Report.with_context(**action["context"]).search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(rows.move_id, self.invoice_a + self.invoice_b)
+        self.assertEqual(rows[0].action_open_move()["res_id"], rows[0].move_id.id)
+        with self.assertRaises(ValidationError):
+            self.env["kundekartotek.ageing.wizard"].create({"as_of": AS_OF, "edges": "60,30,90"})
