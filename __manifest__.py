@@ -30,6 +30,7 @@
         "wizards/kundekartotek_renumber_views.xml",
         "wizards/kundekartotek_postal_import_views.xml",
         "report/kundekartotek_ageing_report_views.xml",
+        "report/report_ageing.xml",
         "wizards/kundekartotek_ageing_wizard_views.xml",
         "views/kundekartotek_menus.xml",
     ],

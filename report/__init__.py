@@ -1,1 +1,3 @@
 from . import kundekartotek_ageing_report
+from . import report_ageing
+from . import ageing_xlsx

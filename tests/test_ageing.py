@@ -1,5 +1,10 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import base64
+import io
+
+import openpyxl
+
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
@@ -109,3 +114,29 @@ class TestAgeing(AccountTestInvoicingCommon):
         self.assertEqual(rows[0].action_open_move()["res_id"], rows[0].move_id.id)
         with self.assertRaises(ValidationError):
             self.env["kundekartotek.ageing.wizard"].create({"as_of": AS_OF, "edges": "60,30,90"})
+
+    def _wizard(self):
+        return self.env["kundekartotek.ageing.wizard"].create({"as_of": AS_OF})
+
+    def test_pdf_is_rendered_by_wkhtmltopdf_with_the_figures(self):
+        wizard = self._wizard()
+        action = wizard.action_print_pdf()
+        report = self.env.ref("kundekartotek.action_report_ageing")
+        html = report._render_qweb_html(report.report_name, None, data=action["data"])[0].decode()
+        self.assertIn("Aldring AS", html)
+        self.assertIn("1,400.00", html)
+        pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, None, data=action["data"]
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_xlsx_holds_the_summary_and_the_items(self):
+        action = self._wizard().action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        summary = workbook.worksheets[0]
+        by_name = {row[1]: row for row in summary.iter_rows(min_row=4, values_only=True)}
+        self.assertAlmostEqual(by_name["Aldring AS"][7], 1400)
+        self.assertAlmostEqual(by_name["Aldring AS"][4], 600)  # 31–60
+        self.assertGreaterEqual(workbook.worksheets[1].max_row, 4)

@@ -1,5 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import base64
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -63,3 +65,25 @@ class KundekartotekAgeingWizard(models.TransientModel):
             "view_mode": "list,pivot",
             "context": {**self._report_context(), "search_default_group_partner": 1},
         }
+
+    def action_print_pdf(self):
+        """The ageing as a PDF with the company header (QWeb through wkhtmltopdf)."""
+        self.ensure_one()
+        return self.env.ref("kundekartotek.action_report_ageing").report_action(
+            None, data={"context": self._report_context()}, config=False
+        )
+
+    def action_export_xlsx(self):
+        """The ageing as an Excel workbook, downloaded by the browser."""
+        self.ensure_one()
+        content = self.env["kundekartotek.ageing.xlsx"]._build(self._report_context())
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"aldersfordelt-reskontro-{fields.Date.to_string(self.as_of)}.xlsx",
+                "datas": base64.b64encode(content),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
