@@ -4,6 +4,7 @@ from . import kundekartotek_postal_code
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_receivables
 from . import res_partner_numbering
 from . import res_partner_credit
 from . import account_move

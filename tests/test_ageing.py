@@ -140,3 +140,20 @@ class TestAgeing(AccountTestInvoicingCommon):
         self.assertAlmostEqual(by_name["Aldring AS"][7], 1400)
         self.assertAlmostEqual(by_name["Aldring AS"][4], 600)  # 31–60
         self.assertGreaterEqual(workbook.worksheets[1].max_row, 4)
+
+    def test_payment_behaviour(self):
+        on_time = self._invoice(self.customer, 1000, "2026-03-01", "2026-03-31")
+        self._pay(on_time, 1000, "2026-03-20")
+        figures = self.env["res.partner"]._kk_payment_behaviour(
+            fields.Date.to_date("2026-01-01"), fields.Date.to_date("2026-12-31"), partner_ids=self.customer.ids
+        )[self.customer.id]
+        # A: invoiced 1 Jan, due 15 Jan, paid in full 1 April: 90 days, 76 late. On time: 19 days, 0 late.
+        self.assertEqual(figures["count"], 2)
+        self.assertAlmostEqual(figures["days_avg"], 54.5)
+        self.assertAlmostEqual(figures["days_weighted"], 54.5)
+        self.assertAlmostEqual(figures["on_time_share"], 0.5)
+        self.assertAlmostEqual(figures["days_late_avg"], 38)
+        before = self.env["res.partner"]._kk_payment_behaviour(
+            fields.Date.to_date("2025-01-01"), fields.Date.to_date("2025-12-31"), partner_ids=self.customer.ids
+        )
+        self.assertFalse(before)
