@@ -53,7 +53,10 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
         item_header = [_("Customer"), _("Entry"), _("Date"), _("Due date"), _("Days overdue"), _("Currency")]
         items.write_row(0, 0, [*item_header, _("Open (currency)"), _("Open")], bold)
         fields_to_read = ["partner_id", "move_id", "date", "date_maturity", "days_overdue", "currency_id"]
-        records = report.search_read([], [*fields_to_read, "residual_currency", "residual"])
+        # Every open item is the point of this sheet; the view itself holds only open items as of the date.
+        records = report.search_read(  # pylint: disable=no-search-all
+            [], [*fields_to_read, "residual_currency", "residual"]
+        )
         for index, record in enumerate(records, start=1):
             items.write(index, 0, record["partner_id"][1] if record["partner_id"] else "")
             items.write(index, 1, record["move_id"][1] if record["move_id"] else "")
