@@ -20,6 +20,7 @@
         "security/ir.model.access.csv",
         "data/kundekartotek_number_scheme_data.xml",
         "data/ir_cron_postal.xml",
+        "views/kundekartotek_audit_log_views.xml",
         "views/kundekartotek_customer_category_views.xml",
         "views/kundekartotek_number_scheme_views.xml",
         "views/kundekartotek_postal_code_views.xml",

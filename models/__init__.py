@@ -1,3 +1,4 @@
+from . import kundekartotek_audit_log
 from . import kundekartotek_customer_category
 from . import kundekartotek_number_scheme
 from . import kundekartotek_postal_code
@@ -5,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_receivables
+from . import res_partner_audit
 from . import res_partner_numbering
 from . import res_partner_credit
 from . import account_move

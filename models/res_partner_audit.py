@@ -1,0 +1,150 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+
+# Customer master data recorded in the audit trail unless ir.config_parameter kundekartotek.audit_fields says
+# otherwise (a comma-separated list of res.partner field names).
+DEFAULT_AUDIT_FIELDS = (
+    "name",
+    "ref",
+    "company_registry",
+    "vat",
+    "fodselsnummer",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "email",
+    "phone",
+    "mobile",
+    "is_company",
+    "parent_id",
+    "customer_type",
+    "value_tier",
+    "payment_class",
+    "customer_category_id",
+    "credit_limit",
+    "credit_policy",
+    "discount_percent",
+    "property_payment_term_id",
+    "property_account_receivable_id",
+    "property_account_position_id",
+    "property_product_pricelist",
+    "mva_registered",
+    "bank_ids",
+    "user_id",
+    "category_id",
+    "active",
+)
+MASKED_FIELDS = {"fodselsnummer"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    audit_log_count = fields.Integer(compute="_compute_audit_log_count", string="Audit entries")
+
+    def _compute_audit_log_count(self):
+        counts = dict(
+            self.env["kundekartotek.audit.log"]
+            .sudo()
+            ._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.audit_log_count = counts.get(partner, 0)
+
+    @api.model
+    def _kk_audit_fields(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("kundekartotek.audit_fields")
+        names = [name.strip() for name in param.split(",")] if param else DEFAULT_AUDIT_FIELDS
+        return [name for name in names if name in self._fields]
+
+    def _kk_audit_snapshot(self, names):
+        """Readable values of the audited fields, read as superuser (the trail records what is, not what one sees)."""
+        snapshot = {}
+        for partner in self.sudo():
+            values = {}
+            for name in names:
+                field = partner._fields[name]
+                value = partner[name]
+                if name in MASKED_FIELDS:
+                    values[name] = "*****" if value else False
+                elif field.type == "many2one":
+                    values[name] = value.display_name or False
+                elif field.type in ("one2many", "many2many"):
+                    values[name] = ", ".join(value.mapped("display_name")) or False
+                elif field.type == "selection":
+                    values[name] = dict(field._description_selection(self.env)).get(value) or False
+                else:
+                    values[name] = value if value not in (None, "") else False
+            snapshot[partner.id] = values
+        return snapshot
+
+    def _kk_audit_entries(self, action, before, after):
+        entries = []
+        for partner in self:
+            old, new = before.get(partner.id, {}), after.get(partner.id, {})
+            for name in sorted(set(old) | set(new)):
+                if old.get(name) == new.get(name) and action == "write":
+                    continue
+                entries.append(
+                    {
+                        "res_model": self._name,
+                        "res_id": partner.id,
+                        "partner_id": partner.id,
+                        "record_name": partner.sudo().display_name,
+                        "action": action,
+                        "field_name": name,
+                        "field_label": self._fields[name].string,
+                        "old_value": "" if old.get(name) is False else str(old.get(name, "")),
+                        "new_value": "" if new.get(name) is False else str(new.get(name, "")),
+                    }
+                )
+        return entries
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        names = self._kk_audit_fields()
+        after = partners._kk_audit_snapshot(names)
+        after = {pid: {k: v for k, v in values.items() if v} for pid, values in after.items()}
+        self.env["kundekartotek.audit.log"]._kk_append(partners._kk_audit_entries("create", {}, after))
+        return partners
+
+    def write(self, vals):
+        names = [name for name in self._kk_audit_fields() if name in vals]
+        if not names:
+            return super().write(vals)
+        before = self._kk_audit_snapshot(names)
+        res = super().write(vals)
+        after = self._kk_audit_snapshot(names)
+        action = "write"
+        if names == ["active"]:
+            action = "unarchive" if vals["active"] else "archive"
+        self.env["kundekartotek.audit.log"]._kk_append(self._kk_audit_entries(action, before, after))
+        return res
+
+    def unlink(self):
+        entries = [
+            {
+                "res_model": self._name,
+                "res_id": partner.id,
+                "record_name": partner.sudo().display_name,
+                "action": "unlink",
+            }
+            for partner in self
+        ]
+        self.env["kundekartotek.audit.log"]._kk_append(entries)
+        return super().unlink()
+
+    def action_kk_open_audit_log(self):
+        """The audit trail of this customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": "kundekartotek.audit.log",
+            "view_mode": "list,form",
+            "domain": [("res_model", "=", "res.partner"), ("res_id", "=", self.id)],
+        }

@@ -1,0 +1,88 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+
+@tagged("post_install", "-at_install")
+class TestAuditTrail(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Log = cls.env["kundekartotek.audit.log"]
+        cls.clerk = cls.env["res.users"].create(
+            {
+                "name": "Registerfører",
+                "login": "kk_audit_clerk",
+                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_user").id])],
+            }
+        )
+        cls.auditor = cls.env["res.users"].create(
+            {
+                "name": "Revisor",
+                "login": "kk_auditor",
+                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_auditor").id])],
+            }
+        )
+
+    def _entries(self, partner):
+        return self.Log.search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)], order="id")
+
+    def test_changes_are_recorded_with_who_old_new_and_origin(self):
+        partner = self.env["res.partner"].with_user(self.clerk).create({"name": "Logget AS", "city": "Oslo"})
+        partner.with_user(self.clerk).write({"city": "Bergen", "email": "post@logget.example"})
+        entries = self._entries(partner)
+        self.assertEqual(entries[0].action, "create")
+        change = entries.filtered(lambda e: e.field_name == "city" and e.action == "write")
+        self.assertEqual((change.old_value, change.new_value), ("Oslo", "Bergen"))
+        self.assertEqual(change.user_id, self.clerk)
+        self.assertEqual(change.origin, "other")
+        partner.action_archive()
+        self.assertEqual(self._entries(partner)[-1].action, "archive")
+
+    def test_import_and_cron_origins(self):
+        partner = self.env["res.partner"].with_context(import_file=True).create({"name": "Importert AS"})
+        self.assertEqual(self._entries(partner)[0].origin, "import")
+        partner.with_context(import_file=False, cron_id=1).write({"city": "Tromsø"})
+        self.assertEqual(self._entries(partner)[-1].origin, "cron")
+
+    def test_identity_number_is_never_written_in_the_trail(self):
+        partner = self.env["res.partner"].create({"name": "Privat Person", "fodselsnummer": "15108695088"})
+        entry = self._entries(partner).filtered(lambda e: e.field_name == "fodselsnummer")
+        self.assertEqual(entry.new_value, "*****")
+
+    def test_nobody_can_edit_or_delete_entries(self):
+        partner = self.env["res.partner"].create({"name": "Fast AS"})
+        entry = self._entries(partner)[0]
+        with self.assertRaises(UserError):
+            entry.sudo().write({"new_value": "forfalsket"})
+        with self.assertRaises(UserError):
+            entry.sudo().unlink()
+        with self.assertRaises(AccessError):
+            self.Log.with_user(self.clerk).create({"action": "write", "res_model": "res.partner"})
+        with self.assertRaises(AccessError):
+            self.Log.with_user(self.clerk).search([])
+        self.assertTrue(self.Log.with_user(self.auditor).search([("id", "=", entry.id)]))
+
+    def test_chain_verification_catches_an_edit_in_sql(self):
+        partner = self.env["res.partner"].create({"name": "Kjede AS"})
+        partner.write({"city": "Oslo"})
+        partner.write({"city": "Bergen"})
+        self.assertEqual(self.Log.action_verify_chain()["params"]["type"], "success")
+        entry = self._entries(partner).filtered(lambda e: e.new_value == "Oslo")
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE kundekartotek_audit_log SET new_value = 'Drammen' WHERE id = %s", entry.id))
+        self.env.invalidate_all()
+        result = self.Log.action_verify_chain()
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn(str(entry.id), result["params"]["message"])
+
+    def test_deleting_a_partner_leaves_its_trail(self):
+        partner = self.env["res.partner"].create({"name": "Slettet AS"})
+        partner_id = partner.id
+        partner.unlink()
+        entries = self.Log.search([("res_model", "=", "res.partner"), ("res_id", "=", partner_id)])
+        self.assertEqual(set(entries.mapped("action")), {"unlink", "create"})
+        self.assertEqual(entries[0].action, "unlink")
