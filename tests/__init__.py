@@ -1,5 +1,6 @@
 from . import test_ageing
 from . import test_credit_policy
 from . import test_customer_card
+from . import test_discount
 from . import test_orgnr
 from . import test_postal
