@@ -127,22 +127,29 @@ class ResPartner(models.Model):
             "total": formatLang(self.env, total, currency_obj=currency),
             "limit": formatLang(self.env, limit, currency_obj=currency),
         }
+        is_invoice = document._name == "account.move"
         if policy == "warn":
-            return _(
-                "This document takes %(partner)s to %(total)s, over its credit limit of %(limit)s.",
-                **values,
-            )
-        if document._name != "account.move" and self.env.context.get("kk_credit_override_reason"):
+            if is_invoice:
+                return _("This invoice takes %(partner)s to %(total)s, over its credit limit of %(limit)s.", **values)
+            return _("This order takes %(partner)s to %(total)s, over its credit limit of %(limit)s.", **values)
+        if is_invoice and document._kk_credit_override_covers():
+            return ""
+        if not is_invoice and self.env.context.get("kk_credit_override_reason"):
             if self.env.user.has_group(MANAGER_GROUP):
                 return ""
-        if document._name == "account.move" and document._kk_credit_override_covers():
-            return ""
-        message = _(
-            "Posting %(document)s would take %(partner)s to %(total)s, over its credit limit of %(limit)s. "
-            "Ask a manager to override with a reason, or register a payment first.",
-            document=document.display_name,
-            **values,
-        )
+        if is_invoice:
+            message = _(
+                "Posting this invoice would take %(partner)s to %(total)s, over its credit limit of %(limit)s. "
+                "Ask a manager to override with a reason, or register a payment first.",
+                **values,
+            )
+        else:
+            message = _(
+                "Confirming %(document)s would take %(partner)s to %(total)s, over its credit limit of %(limit)s. "
+                "Ask a manager to override with a reason, or register a payment first.",
+                document=document.display_name,
+                **values,
+            )
         # Only a person at the screen gets the button to the wizard; crons and other programmatic posting (which
         # catch UserError, e.g. the auto-post cron) get a plain UserError.
         if self.env.context.get("kk_credit_interactive") and self.env.user.has_group(MANAGER_GROUP):

@@ -239,8 +239,9 @@ class TestCreditPolicy(AccountTestInvoicingCommon):
         _kk_patch_sale_order(FakeOrder)
         self.customer.credit_policy = "block"
         blocked = FakeOrder(1500.0)
-        with self.assertRaises(BLOCKED):
+        with self.assertRaises(BLOCKED) as caught:
             blocked.action_confirm()
+        self.assertIn("Confirming S00001 would take Nordlys Elektro AS", caught.exception.args[0])
         self.assertFalse(blocked.confirmed)
         self.customer.credit_policy = "warn"
         warned = FakeOrder(1500.0)
