@@ -26,6 +26,7 @@
         "views/kundekartotek_postal_code_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_credit_views.xml",
+        "views/res_partner_numbering_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/kundekartotek_credit_override_views.xml",

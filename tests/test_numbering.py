@@ -1,0 +1,273 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import SQL, index_exists
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.kundekartotek.models import res_partner_numbering
+from odoo.addons.kundekartotek.models.res_partner_numbering import CUSTOMER_NUMBER_INDEX
+
+START = 770001
+
+
+@tagged("post_install", "-at_install")
+class TestNumbering(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("kundekartotek.group_manager")
+        cls.norway = cls.env.ref("base.no")
+        cls.sweden = cls.env.ref("base.se")
+        cls.Partner = cls.env["res.partner"]
+        # AccountTestInvoicingCommon works in a company of its own, which has no scheme yet.
+        cls.scheme = cls.env["kundekartotek.number.scheme"].create(
+            {"name": "Kundenummer", "company_id": cls.env.company.id, "kind": "sequential"}
+        )
+        # The demo customers of the main company already hold 10001 and up in the shared namespace.
+        cls.scheme.number_start = START
+        cls.clerk = cls.env["res.users"].create(
+            {
+                "name": "Saksbehandler",
+                "login": "kk_numbering_clerk",
+                "company_id": cls.env.company.id,
+                "company_ids": [Command.set(cls.env.company.ids)],
+                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_user").id])],
+            }
+        )
+
+    def _customer(self, name="Kunde AS", **vals):
+        return self.Partner.create({"name": name, "customer_rank": 1, "is_company": True, **vals})
+
+    def _renumber(self, partner, reason, new_number=False, user=None):
+        env = self.env(user=user) if user else self.env
+        wizard = env["kundekartotek.renumber"].create(
+            {"partner_id": partner.id, "new_number": new_number, "reason": reason}
+        )
+        return wizard.action_confirm()
+
+    # --- schemes ---------------------------------------------------------------------------------------------
+
+    def test_sequential_scheme_numbers_customers_in_order(self):
+        first, second = self._customer("Første AS"), self._customer("Andre AS")
+        self.assertEqual((first.ref, second.ref), (str(START), str(START + 1)))
+
+    def test_type_scheme_keeps_a_series_per_customer_type(self):
+        self.scheme.kind = "type"
+        self.assertEqual(self.scheme.pattern, "{type}{seq:4}")
+        business = self._customer("Bedrift AS")
+        private = self._customer("Kari Nordmann", is_company=False)
+        public = self._customer("Oslo kommune", customer_type="public")
+        business_2 = self._customer("Bedrift 2 AS")
+        self.assertEqual([business.ref, private.ref, public.ref, business_2.ref], ["B0001", "P0001", "O0001", "B0002"])
+
+    def test_region_scheme_takes_the_county_from_the_postcode(self):
+        self.scheme.kind = "region"
+        oslo = self._customer("Oslo AS", country_id=self.norway.id, zip="0150")
+        bergen = self._customer("Bergen AS", country_id=self.norway.id, zip="5003")
+        oslo_2 = self._customer("Oslo 2 AS", country_id=self.norway.id, zip="1169")
+        abroad = self._customer("Stockholm AB", country_id=self.sweden.id, zip="11122")
+        self.assertEqual([oslo.ref, bergen.ref, oslo_2.ref, abroad.ref], ["03-0001", "46-0001", "03-0002", "00-0001"])
+
+    def test_custom_pattern_with_year_and_type(self):
+        self.scheme.write({"kind": "pattern", "pattern": "K{yy}-{type}{seq:3}", "number_start": 7})
+        year = fields.Date.context_today(self.scheme).year % 100
+        partner = self._customer("Mønster AS")
+        self.assertEqual(partner.ref, f"K{year:02d}-B007")
+
+    def test_unusable_patterns_are_refused_with_the_fix(self):
+        self.scheme.kind = "pattern"
+        for pattern, message in (
+            ("KUNDE", "add {seq}"),
+            ("{seq}{seq}", "more than one"),
+            ("{kunde}{seq}", "unknown token"),
+            ("{type:3}{seq}", "wrong width"),
+            ("A B{seq}", "only letters, digits"),
+        ):
+            with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
+                self.scheme.pattern = pattern
+
+    def test_preview_shows_the_next_three_numbers_without_using_them(self):
+        self.assertEqual(self.scheme.preview, f"{START}, {START + 1}, {START + 2}")
+        self._customer()
+        self.scheme.invalidate_recordset(["preview"])
+        self.assertEqual(self.scheme.preview, f"{START + 1}, {START + 2}, {START + 3}")
+        self.scheme.invalidate_recordset(["preview"])
+        self.assertEqual(self.scheme.preview, f"{START + 1}, {START + 2}, {START + 3}")
+        self.assertEqual(self._customer("Neste AS").ref, str(START + 1))
+
+    def test_preview_in_the_form_follows_the_kind(self):
+        form = Form(self.env["kundekartotek.number.scheme"])  # not saved: a company has one active scheme
+        form.name = "Ny ordning"
+        form.kind = "type"
+        self.assertIn("B0001, B0002, B0003", form.preview)
+        self.assertIn("P0001", form.preview)
+        form.kind = "region"
+        self.assertEqual(form.preview, "03-0001, 03-0002, 03-0003")
+
+    def test_one_active_scheme_per_company(self):
+        with self.assertRaisesRegex(ValidationError, "already has an active numbering scheme"):
+            self.env["kundekartotek.number.scheme"].create({"name": "Andre", "company_id": self.env.company.id})
+
+    # --- assignment ------------------------------------------------------------------------------------------
+
+    def test_only_commercial_customers_without_a_ref_are_numbered(self):
+        prospect = self.Partner.create({"name": "Prospekt AS", "is_company": True})
+        own_ref = self._customer("Egen AS", ref="EGEN-1")
+        company = self._customer("Firma AS")
+        contact = self.Partner.create({"name": "Ola Kontakt", "parent_id": company.id, "customer_rank": 1})
+        self.assertFalse(prospect.ref)
+        self.assertEqual(own_ref.ref, "EGEN-1")
+        self.assertEqual(company.ref, str(START))
+        self.assertFalse(contact.ref)
+
+    def test_customers_action_numbers_a_partner_created_in_the_form(self):
+        # The context of kundekartotek.res_partner_action_customer.
+        form = Form(
+            self.Partner.with_context(
+                res_partner_search_mode="customer", default_is_company=True, default_customer_rank=1
+            )
+        )
+        form.name = "Skjema AS"
+        partner = form.save()
+        self.assertEqual(partner.ref, str(START))
+
+    def test_first_posted_invoice_makes_a_numbered_customer(self):
+        partner = self.Partner.create({"name": "Fakturert AS", "is_company": True})
+        self.assertFalse(partner.ref)
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        self.assertEqual(partner.ref, str(START))
+        self.assertTrue(partner.customer_number_locked)
+
+    def test_invoice_to_a_contact_numbers_its_company(self):
+        company = self.Partner.create({"name": "Morselskap AS", "is_company": True})
+        contact = self.Partner.create({"name": "Innkjøper", "parent_id": company.id})
+        self.init_invoice("out_invoice", partner=contact, amounts=[100], post=True)
+        self.assertEqual(company.ref, str(START))
+        self.assertFalse(contact.ref)
+
+    def test_supplier_whose_ref_is_a_customer_number_is_refused_as_customer(self):
+        self._customer("Kunde AS")
+        supplier = self.Partner.create({"name": "Leverandør AS", "is_company": True, "ref": str(START)})
+        with self.assertRaisesRegex(UserError, "Change or clear the reference"):
+            self.init_invoice("out_invoice", partner=supplier, amounts=[100], post=True)
+
+    def test_explicit_action_makes_a_numbered_customer(self):
+        partner = self.Partner.create({"name": "Manuell AS", "is_company": True})
+        partner.action_assign_customer_number()
+        self.assertEqual(partner.ref, str(START))
+        self.assertEqual(partner.customer_rank, 1)
+        partner.action_assign_customer_number()
+        self.assertEqual(partner.ref, str(START), "an existing number is never replaced")
+
+    def test_action_without_scheme_says_what_to_do(self):
+        self.scheme.active = False
+        partner = self.Partner.create({"name": "Uten Ordning AS", "is_company": True})
+        with self.assertRaisesRegex(UserError, "no active numbering scheme"):
+            partner.action_assign_customer_number()
+
+    def test_numbers_already_taken_by_hand_are_skipped(self):
+        self._customer("Håndtastet AS", ref=str(START))
+        self.assertEqual(self._customer("Automatisk AS").ref, str(START + 1))
+
+    def test_duplicate_customer_number_is_refused(self):
+        first = self._customer("Første AS")
+        with self.assertRaisesRegex(ValidationError, "already used by Første AS"):
+            self._customer("Kopi AS", ref=first.ref)
+
+    def test_same_number_in_another_company_is_allowed(self):
+        other_company = self.env["res.company"].create({"name": "Søsterselskap AS"})
+        first = self._customer("Første AS")
+        other = self._customer("Annen AS", ref=first.ref, company_id=other_company.id)
+        self.assertEqual(other.ref, first.ref)
+
+    def test_unique_index_refuses_duplicates_written_past_the_orm(self):
+        self.assertTrue(index_exists(self.env.cr, CUSTOMER_NUMBER_INDEX))
+        first, second = self._customer("A AS"), self._customer("B AS")
+        self.env.flush_all()
+        with self.assertRaises(Exception), self.env.cr.savepoint():  # noqa: B017 - psycopg2 UniqueViolation
+            self.env.cr.execute(SQL("UPDATE res_partner SET ref = %s WHERE id = %s", first.ref, second.id))
+
+    def test_copy_of_a_customer_gets_its_own_number(self):
+        original = self._customer("Original AS")
+        copy = original.copy({"customer_rank": 1})
+        self.assertNotEqual(copy.ref, original.ref)
+
+    # --- renumbering -----------------------------------------------------------------------------------------
+
+    def test_manager_renumbers_and_the_change_is_logged(self):
+        partner = self._customer("Feilnummer AS")
+        old = partner.ref
+        self._renumber(partner, "Feil ved registrering", new_number="K-1")
+        self.assertEqual(partner.ref, "K-1")
+        body = partner.message_ids[0].body
+        for text in (old, "K-1", "Feil ved registrering"):
+            self.assertIn(text, body)
+
+    def test_manager_renumbers_with_the_next_number_of_the_scheme(self):
+        partner = self._customer("Neste AS", ref="GAMMEL")
+        self._renumber(partner, "Ny ordning")
+        self.assertEqual(partner.ref, str(START))
+        self.assertIn("GAMMEL", partner.message_ids[0].body)
+
+    def test_user_cannot_renumber(self):
+        partner = self._customer("Beskyttet AS")
+        with self.assertRaises(AccessError):
+            self._renumber(partner, "Prøver", new_number="X-1", user=self.clerk)
+        with self.assertRaisesRegex(UserError, "Only a Kundekartotek manager"):
+            partner.with_user(self.clerk).write({"ref": "X-1"})
+        self.assertEqual(partner.ref, str(START))
+
+    def test_number_is_fixed_once_the_customer_has_journal_items(self):
+        partner = self._customer("Bokført AS")
+        self.assertFalse(partner.customer_number_locked)
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        partner.invalidate_recordset(["customer_number_locked"])
+        self.assertTrue(partner.customer_number_locked)
+        with self.assertRaisesRegex(UserError, "journal items"):
+            self._renumber(partner, "For sent", new_number="K-2")
+        with self.assertRaisesRegex(UserError, "journal items"):
+            partner.write({"ref": "K-2"})
+        self.assertEqual(partner.ref, str(START))
+
+    # --- install -----------------------------------------------------------------------------------------------
+
+    def test_install_numbers_existing_customers_and_keeps_unique_refs(self):
+        # Customers from before the module: the numbering and the index did not exist when they were made.
+        self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(CUSTOMER_NUMBER_INDEX)))
+        partners = self.Partner.create(
+            [
+                {"name": "Unik AS", "is_company": True, "ref": "GML-1"},
+                {"name": "Dobbel 1 AS", "is_company": True, "ref": "GML-2"},
+                {"name": "Dobbel 2 AS", "is_company": True, "ref": "GML-2"},
+                {"name": "Uten AS", "is_company": True},
+                {"name": "Leverandør AS", "is_company": True},
+            ]
+        )
+        unique, first, duplicate, without, supplier = partners
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET customer_rank = 1 WHERE id IN %s", tuple((partners - supplier).ids))
+        )
+        self.env.invalidate_all()
+        logger = res_partner_numbering._logger
+        with patch.object(logger, "info") as info, patch.object(logger, "warning") as warning:
+            partners._kk_number_existing_customers(batch_size=2)
+        warning.assert_not_called()
+        self.assertIn("GML-2", [call.args[1] for call in info.call_args_list if len(call.args) > 1])
+        self.assertEqual((unique.ref, first.ref), ("GML-1", "GML-2"))
+        self.assertEqual(sorted([duplicate.ref, without.ref]), [str(START), str(START + 1)])
+        self.assertFalse(supplier.ref)
+        self.assertIn("GML-2", duplicate.message_ids[0].body)
+        self.assertTrue(index_exists(self.env.cr, CUSTOMER_NUMBER_INDEX))
+
+    # --- views -------------------------------------------------------------------------------------------------
+
+    def test_customer_number_is_first_in_the_list_and_searchable(self):
+        arch = self.Partner.get_view(self.env.ref("base.view_partner_tree").id, "list")["arch"]
+        self.assertRegex(arch, r'^<list[^>]*>\s*<field name="ref"')
+        partner = self._customer("Søkbar AS")
+        self.assertEqual(self.Partner.search([("ref", "=", partner.ref)]), partner)
