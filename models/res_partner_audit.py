@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 
 # Customer master data recorded in the audit trail unless ir.config_parameter kundekartotek.audit_fields says
-# otherwise (a comma-separated list of res.partner field names).
+# otherwise (a comma-separated list of res.partner field names, or "none" to switch the trail off).
 DEFAULT_AUDIT_FIELDS = (
     "name",
     "ref",
@@ -57,6 +57,8 @@ class ResPartner(models.Model):
     @api.model
     def _kk_audit_fields(self):
         param = self.env["ir.config_parameter"].sudo().get_param("kundekartotek.audit_fields")
+        if param and param.strip().lower() == "none":
+            return []
         names = [name.strip() for name in param.split(",")] if param else DEFAULT_AUDIT_FIELDS
         return [name for name in names if name in self._fields]
 
@@ -107,6 +109,8 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         partners = super().create(vals_list)
         names = self._kk_audit_fields()
+        if not names:
+            return partners
         after = partners._kk_audit_snapshot(names)
         after = {pid: {k: v for k, v in values.items() if v} for pid, values in after.items()}
         self.env["kundekartotek.audit.log"]._kk_append(partners._kk_audit_entries("create", {}, after))
