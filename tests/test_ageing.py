@@ -157,3 +157,36 @@ class TestAgeing(AccountTestInvoicingCommon):
             fields.Date.to_date("2025-01-01"), fields.Date.to_date("2025-12-31"), partner_ids=self.customer.ids
         )
         self.assertFalse(before)
+
+    def test_customer_ledger_with_running_balance_and_reconciliation(self):
+        Ledger = self.env["report.kundekartotek.report_ledger"]
+        ledger = Ledger._kk_ledger(
+            fields.Date.to_date("2026-02-01"), fields.Date.to_date("2026-02-28"), partner_ids=self.customer.ids
+        )
+        entry = ledger["customers"][self.customer.id]
+        self.assertAlmostEqual(entry["opening"], 1000)  # invoice A of 1 January
+        # February: invoice B +1000, payment of A −400, credit note −200.
+        self.assertEqual([line["amount"] for line in entry["lines"]], [1000, -400, -200])
+        self.assertEqual([line["balance"] for line in entry["lines"]], [2000, 1600, 1400])
+        self.assertAlmostEqual(entry["closing"], 1400)
+        everyone = Ledger._kk_ledger(fields.Date.to_date("2026-01-01"), fields.Date.to_date("2026-12-31"))
+        self.assertTrue(everyone["complete"])
+        self.assertAlmostEqual(everyone["difference"], 0)
+        self.assertAlmostEqual(everyone["customers_total"], everyone["general_ledger"])
+
+    def test_customer_ledger_pdf_and_wizard(self):
+        wizard = (
+            self.env["kundekartotek.ledger.wizard"]
+            .with_context(active_model="res.partner", active_ids=self.customer.ids)
+            .create({"date_from": "2026-01-01", "date_to": "2026-03-31"})
+        )
+        self.assertEqual(wizard.partner_ids, self.customer)
+        action = wizard.action_print_pdf()
+        report = self.env.ref("kundekartotek.action_report_ledger")
+        html = report._render_qweb_html(report.report_name, None, data=action["data"])[0].decode()
+        self.assertIn("Aldring AS", html)
+        self.assertIn("Closing balance", html)
+        lines = self.env["account.move.line"].search(wizard.action_open()["domain"])
+        self.assertEqual(lines.partner_id, self.customer)
+        with self.assertRaises(ValidationError):
+            self.env["kundekartotek.ledger.wizard"].create({"date_from": "2026-03-01", "date_to": "2026-01-01"})
