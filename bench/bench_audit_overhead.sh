@@ -8,6 +8,11 @@ DB=kk_bench_audit
 LOG="$WORK_DIR/bench-audit.log"
 if ! db_exists "$DB"; then
     create_database "$DB" nodemo "$LOG"
-    odoo_bin -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn >>"$LOG" 2>&1
+    odoo_bin -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn >>"$LOG" 2>&1 || {
+        dropdb "$DB"
+        die "install failed; see $LOG"
+    }
 fi
-KK_BENCH_WRITES=${1:-10000} odoo_bin shell -d "$DB" --no-http --log-level=warn <"$PROJECT_DIR/bench/audit_overhead.py"
+# `shell` is a sub-command: it comes before the options.
+KK_BENCH_WRITES=${1:-10000} "$PY" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_RC" -d "$DB" --no-http --log-level=warn \
+    <"$PROJECT_DIR/bench/audit_overhead.py"
