@@ -11,3 +11,7 @@ from . import res_partner_numbering
 from . import res_partner_credit
 from . import account_move
 from . import account_move_line
+from . import res_company_brreg
+from . import res_config_settings_brreg
+from . import res_partner_brreg
+from . import kundekartotek_brreg_monitor

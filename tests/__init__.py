@@ -6,3 +6,4 @@ from . import test_discount
 from . import test_numbering
 from . import test_orgnr
 from . import test_postal
+from . import test_brreg

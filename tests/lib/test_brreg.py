@@ -1,50 +1,12 @@
 """Plain pytest for lib/brreg.py, on recorded-shape JSON; the HTTP layer is a fake session, never the network."""
 
-import json
-import pathlib
 from datetime import date
 
 import pytest
 import requests
 
 from odoo.addons.kundekartotek.lib import brreg
-
-DATA = pathlib.Path(__file__).parent / "data"
-
-
-class FakeResponse:
-    def __init__(self, status_code=200, body=None, text=None):
-        self.status_code = status_code
-        self._body = body
-        self.text = text if text is not None else json.dumps(body)
-
-    def json(self):
-        if self._body is None:
-            return json.loads(self.text)
-        return self._body
-
-
-class FakeSession:
-    """Answers each GET with the next item: a FakeResponse, or an exception to raise."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.calls = []
-
-    def get(self, url, params=None, headers=None, timeout=None):
-        self.calls.append({"url": url, "params": params, "headers": headers, "timeout": timeout})
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
-def recorded(name, status=200):
-    return FakeResponse(status, json.loads((DATA / name).read_text(encoding="utf-8")))
-
-
-def client(*answers):
-    return brreg.BrregClient(session=FakeSession(*answers), sleep=lambda seconds: None)
+from odoo.addons.kundekartotek.tests.brreg_fakes import FakeResponse, FakeSession, client, recorded
 
 
 def test_unit_is_parsed_into_typed_values():
