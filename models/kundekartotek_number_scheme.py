@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..lib import numbering
 
@@ -65,8 +65,8 @@ class KundekartotekNumberScheme(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="The first running number of each new series (for example 10001). Series already in use continue "
-        "where they are.",
+        help="The first running number of each series (for example 10001). Raising it moves the series already "
+        "in use forward to it; lowering it never makes a series go back.",
     )
     preview = fields.Text(
         compute="_compute_preview",
@@ -90,7 +90,9 @@ class KundekartotekNumberScheme(models.Model):
         """Show the next numbers by reading the series' next value (``number_next_actual``), never drawing one."""
         year = fields.Date.context_today(self).year
         for scheme in self:
-            scheme.sequence_count = len(scheme._kk_sequences()) if scheme.id else 0
+            # In the form (onchange) the record is a new one standing for the saved scheme: read the saved series.
+            saved = scheme._origin
+            scheme.sequence_count = len(saved._kk_sequences()) if saved else 0
             try:
                 parts = numbering.parse_pattern(scheme.pattern)
             except numbering.InvalidPattern as error:
@@ -105,7 +107,10 @@ class KundekartotekNumberScheme(models.Model):
             lines = []
             for customer_type, letter in letters:
                 key = numbering.sequence_key(parts, letter, PREVIEW_REGION, year)
-                sequence = scheme._kk_sequences(key) if scheme.id else None
+                sequence = saved._kk_sequences(key) if saved else None
+                if sequence:
+                    # Read the PostgreSQL sequence again: other transactions draw from it all the time.
+                    sequence.invalidate_recordset(["number_next_actual"])
                 start = sequence.number_next_actual if sequence else scheme.number_start
                 numbers = ", ".join(
                     numbering.render(parts, start + offset, letter, PREVIEW_REGION, year)
@@ -147,6 +152,28 @@ class KundekartotekNumberScheme(models.Model):
                         scheme=scheme.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Start the single series of a pattern without type, region or year right away.
+
+        Then the first customers, created concurrently, do not race to create it (see ``_kk_create_sequence``).
+        """
+        schemes = super().create(vals_list)
+        schemes._kk_create_single_series()
+        return schemes
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "pattern" in vals or "kind" in vals:
+            self._kk_create_single_series()
+        if "number_start" in vals:
+            # Moving a series forward is safe; moving it back could give a number twice, so that never happens.
+            for scheme in self:
+                for sequence in scheme._kk_sequences():
+                    if sequence.number_next_actual < scheme.number_start:
+                        sequence.number_next_actual = scheme.number_start
+        return res
 
     def action_view_sequences(self):
         """Open the running number series of this scheme (technical, for administrators)."""
@@ -197,9 +224,11 @@ class KundekartotekNumberScheme(models.Model):
         error (Odoo retries the request) because the row changed after its snapshot began; on the retry it finds
         the series the first one created instead of starting a second series at the same first number.
         """
-        self.env.cr.execute(
-            SQL("UPDATE kundekartotek_number_scheme SET write_date = write_date WHERE id = %s", self.id)
-        )
+        # The expected serialization error is retried by Odoo: keep it out of the server log's ERROR lines.
+        with mute_logger("odoo.sql_db"):
+            self.env.cr.execute(
+                SQL("UPDATE kundekartotek_number_scheme SET write_date = write_date WHERE id = %s", self.id)
+            )
         sequence = self._kk_sequences(key)
         if sequence:
             return sequence
@@ -218,6 +247,12 @@ class KundekartotekNumberScheme(models.Model):
                 }
             )
         )
+
+    def _kk_create_single_series(self):
+        for scheme in self:
+            parts = numbering.parse_pattern(scheme.pattern)
+            if not numbering.key_tokens(parts) and not scheme._kk_sequences(""):
+                scheme._kk_create_sequence("")
 
     def _kk_pattern_error_message(self, error):
         """A translated sentence for an unusable pattern that says how to fix it."""

@@ -23,12 +23,6 @@ class TestNumbering(AccountTestInvoicingCommon):
         cls.norway = cls.env.ref("base.no")
         cls.sweden = cls.env.ref("base.se")
         cls.Partner = cls.env["res.partner"]
-        # AccountTestInvoicingCommon works in a company of its own, which has no scheme yet.
-        cls.scheme = cls.env["kundekartotek.number.scheme"].create(
-            {"name": "Kundenummer", "company_id": cls.env.company.id, "kind": "sequential"}
-        )
-        # The demo customers of the main company already hold 10001 and up in the shared namespace.
-        cls.scheme.number_start = START
         cls.clerk = cls.env["res.users"].create(
             {
                 "name": "Saksbehandler",
@@ -37,6 +31,15 @@ class TestNumbering(AccountTestInvoicingCommon):
                 "company_ids": [Command.set(cls.env.company.ids)],
                 "groups_id": [Command.set([cls.env.ref("kundekartotek.group_user").id])],
             }
+        )
+
+    def setUp(self):
+        super().setUp()
+        # AccountTestInvoicingCommon works in a company of its own, which has no scheme yet. Made per test: the
+        # PostgreSQL sequence behind a series is not rolled back with the test, its creation is.
+        # The demo customers of the main company already hold 10001 and up in the shared namespace.
+        self.scheme = self.env["kundekartotek.number.scheme"].create(
+            {"name": "Kundenummer", "company_id": self.env.company.id, "kind": "sequential", "number_start": START}
         )
 
     def _customer(self, name="Kunde AS", **vals):
@@ -107,6 +110,13 @@ class TestNumbering(AccountTestInvoicingCommon):
         self.assertIn("P0001", form.preview)
         form.kind = "region"
         self.assertEqual(form.preview, "03-0001, 03-0002, 03-0003")
+
+    def test_first_number_moves_series_forward_never_back(self):
+        self.assertEqual(self._customer("Første AS").ref, str(START))
+        self.scheme.number_start = START + 100
+        self.assertEqual(self._customer("Etter hopp AS").ref, str(START + 100))
+        self.scheme.number_start = 1
+        self.assertEqual(self._customer("Ikke tilbake AS").ref, str(START + 101))
 
     def test_one_active_scheme_per_company(self):
         with self.assertRaisesRegex(ValidationError, "already has an active numbering scheme"):

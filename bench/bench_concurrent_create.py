@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Concurrent customer creation over XML-RPC: duplicate numbers, lost creations, throughput.
+
+Builds two databases with the dev scripts' helpers (``dev/common.sh``): one with kundekartotek, one with only
+``contacts`` and ``account`` (the anchor), starts an Odoo server (threaded) for each on a free localhost port, and
+lets N client processes create customers (``customer_rank=1``) at the same time, first on the anchor, then on the
+module's database. Prints duplicates, lost creations, seconds and customers per second for both, and the ratio.
+
+    python3 bench/bench_concurrent_create.py                 # 8 clients, 2000 customers
+    python3 bench/bench_concurrent_create.py --clients 4 --customers 400 --keep   # keep the databases
+
+Only localhost traffic; every wait is bounded.
+"""
+
+import argparse
+import collections
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+COMMON = PROJECT_DIR / "dev" / "common.sh"
+LOGIN = PASSWORD = "admin"
+SERVER_START_TIMEOUT = 180  # seconds
+CALL_TIMEOUT = 120  # seconds per XML-RPC call
+
+
+class TimeoutTransport(xmlrpc.client.Transport):
+    """XML-RPC over HTTP with a timeout: a hung server fails the run instead of blocking it."""
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = CALL_TIMEOUT
+        return connection
+
+
+def bash(script, log):
+    """Run ``script`` after sourcing dev/common.sh and set-up; return its stdout (the log gets stderr)."""
+    with open(log, "a") as err:
+        return subprocess.run(
+            ["bash", "-c", f"source {COMMON}; setup_all >&2; {script}"],
+            check=True,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=PROJECT_DIR,
+            timeout=1800,
+        ).stdout
+
+
+def build_database(db, modules, log):
+    """A fresh Norwegian database without demo data (``create_database``), then ``modules`` installed."""
+    bash(
+        f"if db_exists {db}; then dropdb {db}; fi; create_database {db} nodemo {log}; "
+        f"odoo_bin -d {db} -i {modules} --without-demo=all --stop-after-init --log-level=warn >>{log} 2>&1",
+        log,
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env_info, db, log):
+    """An Odoo server (threaded, no cron) for ``db`` on a free localhost port; returns (process, url)."""
+    port, gevent_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            env_info["PY"],
+            f"{env_info['ODOO_SRC']}/odoo-bin",
+            "-c",
+            env_info["ODOO_RC"],
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            f"--gevent-port={gevent_port}",
+            "--workers=0",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=open(log, "a"),  # noqa: SIM115 - lives as long as the server
+        stderr=subprocess.STDOUT,
+        cwd=PROJECT_DIR,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server for {db} stopped; see {log}")
+        try:
+            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport()).version()
+            return process, url
+        except OSError:
+            time.sleep(1)
+    process.terminate()
+    raise RuntimeError(f"the server for {db} did not answer within {SERVER_START_TIMEOUT} s; see {log}")
+
+
+def client(args):
+    """One client process: create ``count`` customers one call at a time; returns (ids, errors)."""
+    url, db, uid, prefix, index, count = args
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", transport=TimeoutTransport(), allow_none=True)
+    ids, errors = [], []
+    for number in range(count):
+        vals = {"name": f"{prefix} {index:02d}-{number:05d}", "customer_rank": 1, "is_company": True}
+        try:
+            ids.append(models.execute_kw(db, uid, PASSWORD, "res.partner", "create", [vals]))
+        except (xmlrpc.client.Fault, OSError) as error:
+            errors.append(str(getattr(error, "faultString", error)).strip().splitlines()[-1][:200])
+    return ids, errors
+
+
+def measure(url, db, clients, customers, label):
+    """Create ``customers`` customers with ``clients`` processes at once; return a dict of results."""
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport())
+    uid = common.authenticate(db, LOGIN, PASSWORD, {})
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", transport=TimeoutTransport(), allow_none=True)
+    # Warm-up: load the registry and views; a non-customer, so it draws no number and starts no series.
+    models.execute_kw(db, uid, PASSWORD, "res.partner", "create", [{"name": f"Warm-up {label}"}])
+    prefix = f"BENCH-{label}-{int(time.time())}"
+    shares = [customers // clients + (1 if i < customers % clients else 0) for i in range(clients)]
+    jobs = [(url, db, uid, prefix, i, share) for i, share in enumerate(shares)]
+    started = time.monotonic()
+    with multiprocessing.Pool(clients) as pool:
+        results = pool.map(client, jobs)
+    seconds = time.monotonic() - started
+    ids = [pid for created, _errors in results for pid in created]
+    errors = [error for _created, errs in results for error in errs]
+    stored = models.execute_kw(
+        db, uid, PASSWORD, "res.partner", "search_read", [[("name", "=like", f"{prefix} %")]], {"fields": ["ref"]}
+    )
+    refs = collections.Counter(record["ref"] for record in stored if record["ref"])
+    return {
+        "label": label,
+        "created": len(stored),
+        "lost": customers - len(stored),
+        "errors": len(errors),
+        "error_kinds": collections.Counter(errors).most_common(3),
+        "duplicates": sum(count - 1 for count in refs.values() if count > 1),
+        "without_number": sum(1 for record in stored if not record["ref"]),
+        "ids_returned": len(ids),
+        "seconds": seconds,
+        "per_second": len(stored) / seconds if seconds else 0.0,
+        "first_last": (min(refs, default="-"), max(refs, default="-")),
+    }
+
+
+def report(result, numbered):
+    print(f"  {result['label']}:")
+    print(f"    created {result['created']}, lost {result['lost']}, client errors {result['errors']}")
+    for kind, count in result["error_kinds"]:
+        print(f"      {count} x {kind}")
+    if numbered:
+        print(
+            f"    duplicate numbers {result['duplicates']}, without a number {result['without_number']}, "
+            f"numbers {result['first_last'][0]} .. {result['first_last'][1]}"
+        )
+    print(f"    {result['seconds']:.1f} s, {result['per_second']:.1f} customers/s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--db-prefix", default="kk_bench_numbering")
+    parser.add_argument("--keep", action="store_true", help="keep the databases (dropped otherwise)")
+    parser.add_argument("--reuse", action="store_true", help="reuse existing databases instead of building them")
+    args = parser.parse_args()
+
+    log_dir = PROJECT_DIR / ".odoo"
+    log_dir.mkdir(exist_ok=True)
+    log = log_dir / "bench-concurrent-create.log"
+    log.write_text("")
+    env_info = dict(
+        line.split("=", 1)
+        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
+    )
+    anchor_db, module_db = f"{args.db_prefix}_anchor", f"{args.db_prefix}_module"
+    if not args.reuse:
+        print(f"building {anchor_db} (contacts, account) and {module_db} (kundekartotek) ...", flush=True)
+        build_database(anchor_db, "contacts,account", log)
+        build_database(module_db, "kundekartotek", log)
+
+    results = {}
+    for label, db in (("anchor", anchor_db), ("kundekartotek", module_db)):
+        process, url = start_server(env_info, db, log)
+        try:
+            print(f"{label}: {args.clients} clients create {args.customers} customers on {url} ...", flush=True)
+            results[label] = measure(url, db, args.clients, args.customers, label)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+
+    print(f"\nresults ({args.clients} clients, {args.customers} customers, {os.cpu_count()} CPUs):")
+    report(results["anchor"], numbered=False)
+    report(results["kundekartotek"], numbered=True)
+    ratio = results["kundekartotek"]["per_second"] / results["anchor"]["per_second"]
+    print(f"  throughput ratio kundekartotek / anchor: {ratio:.2f}")
+
+    if not args.keep:
+        bash(f"dropdb --if-exists {anchor_db}; dropdb --if-exists {module_db}", log)
+    failed = results["kundekartotek"]["duplicates"] or results["kundekartotek"]["lost"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
