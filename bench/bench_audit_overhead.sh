@@ -12,6 +12,8 @@ if ! db_exists "$DB"; then
         dropdb "$DB"
         die "install failed; see $LOG"
     }
+else
+    odoo_bin -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn >>"$LOG" 2>&1 || die "upgrade failed; see $LOG"
 fi
 # `shell` is a sub-command: it comes before the options.
 KK_BENCH_WRITES=${1:-10000} "$PY" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_RC" -d "$DB" --no-http --log-level=warn \
