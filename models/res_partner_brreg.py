@@ -121,8 +121,14 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         changed = self.browse()
-        if "company_registry" in vals and not self.env.context.get("kk_brreg_no_queue"):
-            new = compact_orgnr(vals["company_registry"] or "")
+        # A number sent as an integer is refused with a clear message by res_partner.py: leave it to that check.
+        registry = vals.get("company_registry")
+        if (
+            "company_registry" in vals
+            and not isinstance(registry, int)
+            and not self.env.context.get("kk_brreg_no_queue")
+        ):
+            new = compact_orgnr(registry or "")
             changed = self.filtered(lambda p: compact_orgnr(p.company_registry or "") != new)
         res = super().write(vals)
         changed.filtered("company_registry")._kk_brreg_queue()
@@ -267,7 +273,8 @@ class ResPartner(models.Model):
                 old_text = (_("Yes") if current else _("No")) if partner else ""
                 new_text = _("Yes") if new else _("No")
             else:
-                if (current or "") == (new or ""):
+                # The register writes names and towns in capitals: "Nordlys Elektro AS" is no change.
+                if partner and (current or "").casefold() == (new or "").casefold():
                     continue
                 old_text, new_text = current or "", new or ""
             diff.append((name, field._description_string(self.env), old_text or "", new_text or ""))
