@@ -204,9 +204,11 @@ class ResPartner(models.Model):
             "is_company": True,
             "company_registry": unit.orgnr,
             "customer_type": "public" if unit.is_public else "business",
-            "mva_registered": unit.vat_registered,
             "brreg_form_code": unit.form_code or False,
         }
+        # Only an explicit answer counts: a trimmed answer without the key must not clear the VAT number.
+        if isinstance((unit.raw or {}).get("registrertIMvaregisteret"), bool):
+            values["mva_registered"] = unit.vat_registered
         values.update(self._kk_brreg_address_values(unit))
         if unit.website:
             values["website"] = self._clean_website(unit.website)
@@ -277,8 +279,14 @@ class ResPartner(models.Model):
                 if partner and (current or "").casefold() == (new or "").casefold():
                     continue
                 old_text, new_text = current or "", new or ""
-            diff.append((name, field._description_string(self.env), old_text or "", new_text or ""))
+            label = self._kk_brreg_labels().get(name) or field._description_string(self.env)
+            diff.append((name, label, old_text or "", new_text or ""))
         return diff
+
+    @api.model
+    def _kk_brreg_labels(self):
+        """Labels as the customer card shows them, where core's field string says something else."""
+        return {"company_registry": _("Organisation number"), "website": _("Website")}
 
     @api.model
     def _kk_brreg_diff_html(self, diff):

@@ -178,6 +178,7 @@ class TestBrreg(TransactionCase):
         self.assertEqual((values["street"], values["zip"], values["city"]), ("Postboks 1752 Vika", "0122", "OSLO"))
         self.assertNotIn("website", values)
         self.assertNotIn("industry_id", values)
+        self.assertNotIn("mva_registered", values, "no answer about VAT: the VAT number is left alone")
 
     def test_subunits_become_delivery_addresses_without_duplicates(self):
         partner = self._customer("Nordlys", NORDLYS)
