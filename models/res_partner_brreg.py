@@ -121,8 +121,14 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         changed = self.browse()
-        if "company_registry" in vals and not self.env.context.get("kk_brreg_no_queue"):
-            new = compact_orgnr(vals["company_registry"] or "")
+        # A number sent as an integer is refused with a clear message by res_partner.py: leave it to that check.
+        registry = vals.get("company_registry")
+        if (
+            "company_registry" in vals
+            and not isinstance(registry, int)
+            and not self.env.context.get("kk_brreg_no_queue")
+        ):
+            new = compact_orgnr(registry or "")
             changed = self.filtered(lambda p: compact_orgnr(p.company_registry or "") != new)
         res = super().write(vals)
         changed.filtered("company_registry")._kk_brreg_queue()
@@ -198,9 +204,11 @@ class ResPartner(models.Model):
             "is_company": True,
             "company_registry": unit.orgnr,
             "customer_type": "public" if unit.is_public else "business",
-            "mva_registered": unit.vat_registered,
             "brreg_form_code": unit.form_code or False,
         }
+        # Only an explicit answer counts: a trimmed answer without the key must not clear the VAT number.
+        if isinstance((unit.raw or {}).get("registrertIMvaregisteret"), bool):
+            values["mva_registered"] = unit.vat_registered
         values.update(self._kk_brreg_address_values(unit))
         if unit.website:
             values["website"] = self._clean_website(unit.website)
@@ -267,11 +275,18 @@ class ResPartner(models.Model):
                 old_text = (_("Yes") if current else _("No")) if partner else ""
                 new_text = _("Yes") if new else _("No")
             else:
-                if (current or "") == (new or ""):
+                # The register writes names and towns in capitals: "Nordlys Elektro AS" is no change.
+                if partner and (current or "").casefold() == (new or "").casefold():
                     continue
                 old_text, new_text = current or "", new or ""
-            diff.append((name, field._description_string(self.env), old_text or "", new_text or ""))
+            label = self._kk_brreg_labels().get(name) or field._description_string(self.env)
+            diff.append((name, label, old_text or "", new_text or ""))
         return diff
+
+    @api.model
+    def _kk_brreg_labels(self):
+        """Labels as the customer card shows them, where core's field string says something else."""
+        return {"company_registry": _("Organisation number"), "website": _("Website")}
 
     @api.model
     def _kk_brreg_diff_html(self, diff):

@@ -5,9 +5,9 @@ from unittest.mock import patch
 
 import requests
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from .brreg_fakes import FakeResponse, client, recorded, routing_client
 
@@ -35,6 +35,14 @@ class TestBrreg(TransactionCase):
             {"name": "Elektrisk installasjonsarbeid", "full_name": "43.210 Elektrisk installasjonsarbeid"}
         )
         cls.salesperson = cls.env["res.users"].create({"name": "Selger", "login": "kk_brreg_seller"})
+        cls.clerk = cls.env["res.users"].create(
+            {
+                "name": "Saksbehandler",
+                "login": "kk_brreg_clerk",
+                "email": "saksbehandler@example.com",
+                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_user").id])],
+            }
+        )
 
     def _fake(self, register):
         """Let ``_kk_brreg_client`` return ``register`` (a fake client); returns the mock to count builds."""
@@ -115,6 +123,40 @@ class TestBrreg(TransactionCase):
         self.assertEqual(partner.brreg_state, "ok", "just looked up: not queued again")
         self.assertEqual(self.env["res.partner.industry"].search_count([]), industries, "industries are not created")
 
+    def test_card_button_opens_the_wizard_on_the_customer(self):
+        partner = self._customer("Nordlys", NORDLYS)
+        action = partner.action_kk_brreg_lookup()
+        self.assertEqual(action["res_model"], "kundekartotek.brreg.lookup")
+        with Form(self.Lookup.with_context(**action["context"])) as wizard:
+            self.assertEqual(wizard.query, NORDLYS)
+            self.assertEqual(wizard.partner_id, partner)
+
+    def test_a_register_user_can_search_again_and_apply(self):
+        partner = self._customer("Nordlys", NORDLYS)
+        self._fake(client(recorded("brreg_search.json"), recorded("brreg_unit.json")))
+        wizard = self.Lookup.with_user(self.clerk).create({"query": "nord", "partner_id": partner.id})
+        wizard.action_search()
+        wizard.query = NORDLYS
+        wizard.action_search()
+        self.assertEqual(wizard.line_ids.mapped("orgnr"), [NORDLYS], "the earlier results are replaced")
+        wizard.action_apply()
+        self.assertEqual(partner.street, "Kirkegata 14")
+
+    def test_differences_of_case_only_are_no_change(self):
+        partner = self._customer(
+            "Nordlys Elektro AS",
+            NORDLYS,
+            street="Kirkegata 14",
+            zip="0153",
+            city="Oslo",
+            website="www.nordlys-elektro.example",
+            industry_id=self.industry.id,
+            vat="NO988077917MVA",
+            brreg_form_code="AS",
+        )
+        unit = client(recorded("brreg_unit.json")).get_unit(NORDLYS)
+        self.assertEqual(partner._kk_brreg_diff(self.Partner._kk_brreg_values(unit)), [])
+
     def test_postal_address_is_the_fallback(self):
         unit = client(
             FakeResponse(
@@ -136,6 +178,7 @@ class TestBrreg(TransactionCase):
         self.assertEqual((values["street"], values["zip"], values["city"]), ("Postboks 1752 Vika", "0122", "OSLO"))
         self.assertNotIn("website", values)
         self.assertNotIn("industry_id", values)
+        self.assertNotIn("mva_registered", values, "no answer about VAT: the VAT number is left alone")
 
     def test_subunits_become_delivery_addresses_without_duplicates(self):
         partner = self._customer("Nordlys", NORDLYS)
