@@ -26,7 +26,7 @@ def session_id(db="kundekartotek", login="admin", password="admin"):
     return response.cookies["session_id"]
 
 
-def main(path, output, width=1400, height=900, wait=10):
+def main(path, output, script=None, width=1400, height=900, wait=10):
     profile = tempfile.mkdtemp()
     browser = subprocess.Popen(
         [
@@ -69,6 +69,9 @@ def main(path, output, width=1400, height=900, wait=10):
         call("Network.setCookie", name="session_id", value=session_id(), domain="localhost", path="/")
         call("Page.navigate", url=BASE + path)
         time.sleep(wait)
+        if script:  # e.g. open a tab before the picture is taken
+            call("Runtime.evaluate", expression=script)
+            time.sleep(2)
         shot = call("Page.captureScreenshot", format="png")
         with open(output, "wb") as handle:
             handle.write(base64.b64decode(shot["data"]))
@@ -77,4 +80,4 @@ def main(path, output, width=1400, height=900, wait=10):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], *sys.argv[3:4])
