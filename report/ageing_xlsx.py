@@ -6,8 +6,6 @@ import xlsxwriter
 
 from odoo import _, api, fields, models
 
-from ..lib.ageing import buckets
-
 
 class KundekartotekAgeingXlsx(models.AbstractModel):
     """The ageing as an Excel workbook: a summary sheet per customer and a sheet with every open item."""
@@ -19,9 +17,7 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
     def _build(self, context):
         report = self.env["kundekartotek.ageing.report"].with_context(**context)
         rows, total = report._kk_totals()
-        edges = buckets(context.get("kk_edges"))
-        labels = [_("Not due")] + [bucket.label for bucket in edges[1:4]]
-        labels.append(_("Over %(days)s", days=edges[3].last_day))
+        labels = list(report._kk_bucket_labels().values())
         keys = ("not_due", "b1", "b2", "b3", "b4")
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})

@@ -102,12 +102,22 @@ class KundekartotekAgeingReport(models.Model):
     def fields_get(self, allfields=None, attributes=None):
         """Name the bucket columns after the edges in use (``1–14`` …), in lists, pivots and exports alike."""
         result = super().fields_get(allfields, attributes)
-        labels = {bucket.key: bucket.label for bucket in buckets(self.env.context.get("kk_edges"))}
-        translated = {"not_due": _("Not due"), "b4": _("Over %(days)s", days=labels["b4"].split()[-1])}
-        for key in ("not_due", "b1", "b2", "b3", "b4"):
+        for key, label in self._kk_bucket_labels().items():
             if key in result and "string" in result[key]:
-                result[key]["string"] = translated.get(key, labels[key])
+                result[key]["string"] = label
         return result
+
+    @api.model
+    def _kk_bucket_labels(self):
+        """Translated column headings of the five buckets for the edges in the context, in bucket order.
+
+        One place for the list, the pivot, the PDF and the workbook, so their headings never disagree.
+        """
+        ranges = buckets(self.env.context.get("kk_edges"))
+        labels = {bucket.key: bucket.label for bucket in ranges}
+        labels["not_due"] = _("Not due")
+        labels["b4"] = _("Over %(days)s", days=ranges[3].last_day)
+        return labels
 
     @api.model
     def _kk_totals(self, domain=None):

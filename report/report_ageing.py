@@ -1,8 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import _, api, fields, models
-
-from ..lib.ageing import buckets
+from odoo import api, fields, models
 
 
 class ReportKundekartotekAgeing(models.AbstractModel):
@@ -17,8 +15,7 @@ class ReportKundekartotekAgeing(models.AbstractModel):
         context = data.get("context") or {}
         report = self.env["kundekartotek.ageing.report"].with_context(**context)
         rows, total = report._kk_totals()
-        labels = [_("Not due")] + [bucket.label for bucket in buckets(context.get("kk_edges"))[1:4]]
-        labels.append(_("Over %(days)s", days=buckets(context.get("kk_edges"))[3].last_day))
+        labels = list(report._kk_bucket_labels().values())
         companies = self.env["res.company"].browse(context.get("kk_company_ids") or self.env.company.ids)
         return {
             "doc_ids": docids,
