@@ -172,7 +172,7 @@ class TestCustomerCard(AccountTestInvoicingCommon):
         lines = self.env["account.move.line"].search(action["domain"])
         self.assertEqual(lines.move_id, old)
 
-    def test_category_form_preview_by_form(self):
+    def test_category_credit_policy_is_set_in_the_form(self):
         form = Form(self.env["kundekartotek.customer.category"])
         form.name = "Offentlig"
         form.credit_policy = "block"
