@@ -9,13 +9,21 @@ DB=${TEST_DB:-kundekartotek_test}
 LOG="$WORK_DIR/test-install.log"
 : >"$LOG"
 
-if db_exists "$DB"; then
-    dropdb "$DB"
+# TEST_REUSE=1 (for quick turns while developing, never in CI): keep an existing database and upgrade the module in
+# it instead of building a new one.
+if [ "${TEST_REUSE:-0}" = 1 ] && db_exists "$DB"; then
+    say "Upgrading $MODULE in the existing $DB (TEST_REUSE=1)"
+    mode=-u
+else
+    if db_exists "$DB"; then
+        dropdb "$DB"
+    fi
+    rm -rf "$WORK_DIR/data/filestore/$DB"
+    create_database "$DB" demo "$LOG"
+    say "Installing $MODULE in $DB"
+    mode=-i
 fi
-rm -rf "$WORK_DIR/data/filestore/$DB"
-create_database "$DB" demo "$LOG"
-say "Installing $MODULE in $DB"
-odoo_bin -d "$DB" -i "$MODULE" --stop-after-init --log-level=info >>"$LOG" 2>&1 || {
+odoo_bin -d "$DB" "$mode" "$MODULE" --stop-after-init --log-level=info >>"$LOG" 2>&1 || {
     tail -n 40 "$LOG" >&2
     die "install failed; see $LOG"
 }

@@ -1,0 +1,36 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Users for the register's roles, shared by the tests.
+
+``make_role_user(env, "privacy_officer")`` gives a user of the current company with that role and nothing else but
+what the role implies; ``extra`` adds groups by XML id (e.g. ``account.group_account_invoice``).
+"""
+
+from odoo import Command
+
+ROLE_GROUPS = {
+    "user": "kundekartotek.group_user",
+    "manager": "kundekartotek.group_manager",
+    "privacy_officer": "kundekartotek.group_privacy_officer",
+    "auditor": "kundekartotek.group_auditor",
+    "employee": "base.group_user",
+}
+
+
+def make_role_user(env, role, login=None, extra=(), company=None):
+    company = company or env.company
+    groups = [env.ref(ROLE_GROUPS[role]).id] + [env.ref(xmlid).id for xmlid in extra]
+    return (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": f"Test {role}",
+                "login": login or f"kk_test_{role}",
+                "email": f"{login or role}@kundekartotek.example",
+                "company_id": company.id,
+                "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set(groups)],
+            }
+        )
+    )
