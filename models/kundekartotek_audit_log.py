@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import hashlib
 import json
+import threading
+from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -86,9 +88,12 @@ class KundekartotekAuditLog(models.Model):
             return "cron"
         if request:
             path = request.httprequest.path or ""
-            if path.startswith(("/xmlrpc", "/jsonrpc", "/json/")):
-                return "api"
-            return "ui"
+            return "api" if path.startswith(("/xmlrpc", "/jsonrpc", "/json/")) else "ui"
+        # XML-RPC and /jsonrpc calls run through odoo.http.dispatch_rpc, which hides the request while the model
+        # method runs; the serving thread still carries the URL it is answering.
+        path = urlsplit(getattr(threading.current_thread(), "url", "") or "").path
+        if path.startswith(("/xmlrpc", "/jsonrpc")):
+            return "api"
         return "other"
 
     @staticmethod

@@ -2,8 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import SQL
+
+from .common import make_role_user
 
 
 @tagged("post_install", "-at_install")
@@ -86,3 +88,48 @@ class TestAuditTrail(TransactionCase):
         entries = self.Log.search([("res_model", "=", "res.partner"), ("res_id", "=", partner_id)])
         self.assertEqual(set(entries.mapped("action")), {"unlink", "create"})
         self.assertEqual(entries[0].action, "unlink")
+
+
+@tagged("post_install", "-at_install")
+class TestAuditOriginOverHttp(HttpCase):
+    """The origin says how a change reached the server: XML-RPC is "api", the web client's JSON-RPC is "ui"."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = make_role_user(cls.env, "user", login="kk_origin_clerk")
+        cls.clerk.password = "kk_origin_clerk_pw"
+        cls.partner = cls.env["res.partner"].create({"name": "Opphav AS", "city": "Oslo"})
+
+    def _last_city_change(self):
+        return self.env["kundekartotek.audit.log"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.partner.id), ("field_name", "=", "city")],
+            order="id desc",
+            limit=1,
+        )
+
+    def test_xmlrpc_write_is_logged_as_api(self):
+        self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.clerk.id,
+            "kk_origin_clerk_pw",
+            "res.partner",
+            "write",
+            [[self.partner.id], {"city": "Bodø"}],
+        )
+        entry = self._last_city_change()
+        self.assertEqual((entry.new_value, entry.origin, entry.user_id), ("Bodø", "api", self.clerk))
+
+    def test_web_client_write_is_logged_as_ui(self):
+        self.authenticate("kk_origin_clerk", "kk_origin_clerk_pw")
+        self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.partner/write",
+            {
+                "model": "res.partner",
+                "method": "write",
+                "args": [[self.partner.id], {"city": "Hamar"}],
+                "kwargs": {},
+            },
+        )
+        entry = self._last_city_change()
+        self.assertEqual((entry.new_value, entry.origin, entry.user_id), ("Hamar", "ui", self.clerk))
