@@ -217,6 +217,21 @@ class TestBrreg(TransactionCase):
                 self.assertFalse(wizard.line_ids)
                 self.assertEqual(partner.name, "Nordlys")
 
+    def test_a_norwegian_user_gets_the_errors_in_norwegian(self):
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.clerk.lang = "nb_NO"
+        self._fake(client(*[requests.Timeout("slow")] * 3))
+        wizard = self.Lookup.with_user(self.clerk).create({"query": NORDLYS})
+        with self.assertRaises(UserError) as caught:
+            wizard.action_search()
+        self.assertIn("svarte ikke i tide", str(caught.exception))
+        self.assertIn("ingenting ble endret", str(caught.exception))
+        self._fake(client(recorded("brreg_search_empty.json")))
+        wizard = self.Lookup.with_user(self.clerk).create({"query": "Finnes Ikke"})
+        with self.assertRaises(UserError) as caught:
+            wizard.action_search()
+        self.assertIn("Ingen enhet i Brønnøysundregistrene passer til «Finnes Ikke»", str(caught.exception))
+
     def test_failing_subunits_leave_the_customer_unchanged(self):
         partner = self._customer("Nordlys", NORDLYS)
         self._fake(

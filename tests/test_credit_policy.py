@@ -82,6 +82,17 @@ class TestCreditPolicy(AccountTestInvoicingCommon):
         self.assertEqual(invoice.state, "draft")
         self.assertFalse(self._posted_invoices())
 
+    def test_a_norwegian_clerk_is_refused_in_norwegian(self):
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.clerk.lang = "nb_NO"
+        self.customer.credit_policy = "block"
+        invoice = self._invoice(1200.0)
+        with self.assertRaises(UserError) as caught:
+            invoice.with_user(self.clerk).with_context(kk_credit_interactive=True).action_post()
+        self.assertIn("over kredittgrensen", str(caught.exception))
+        self.assertIn("Nordlys Elektro AS", str(caught.exception))
+        self.assertEqual(invoice.state, "draft")
+
     def test_programmatic_posting_gets_a_plain_user_error(self):
         # The auto-post cron catches UserError only: it must not receive the RedirectWarning meant for a person.
         self.customer.credit_policy = "block"
