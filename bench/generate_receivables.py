@@ -18,6 +18,7 @@ needs the chart of accounts (``dev/common.sh create_database``) and kundekartote
 """
 
 import argparse
+import contextlib
 import datetime
 import io
 import os
@@ -615,6 +616,18 @@ def generate(env, customers=20000, lines=500000, end=datetime.date(2026, 11, 27)
     return summary
 
 
+@contextlib.contextmanager
+def odoo_env(config, database):
+    """An environment (superuser) on ``database``, in a cursor that the caller commits; Odoo from ``ODOO_SRC``."""
+    sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
+    import odoo  # noqa: PLC0415 (Odoo comes from ODOO_SRC, known only at run time)
+
+    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(database)
+    with registry.cursor() as cr:
+        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
@@ -626,13 +639,8 @@ def main():
     parser.add_argument("--check", type=int, default=40, metavar="N", help="customers to check with the ORM (0: none)")
     parser.add_argument("--check-only", action="store_true", help="check existing data, generate nothing")
     args = parser.parse_args()
-    sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
-    import odoo  # noqa: PLC0415 (Odoo comes from ODOO_SRC, known only at run time)
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with odoo_env(args.config, args.database) as env:
+        cr = env.cr
         if not args.check_only:
             end = datetime.date.fromisoformat(args.end)
             summary = generate(env, args.customers, args.lines, end, seed=args.seed)
