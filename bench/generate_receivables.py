@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import datetime
 import io
+import itertools
 import os
 import random
 import sys
@@ -64,15 +65,15 @@ def to_company(cents, currency):
 def plan_invoices(rng, partners, lines, start, end):
     """Invoice plans (and payments on account) until they hold ``lines`` receivable lines, sorted by date."""
     days = (end - start).days
-    weights = [rng.lognormvariate(0, 1) for _partner in partners]
+    weights = list(itertools.accumulate(rng.lognormvariate(0, 1) for _partner in partners))
     currencies = [name for name, _weight in CURRENCY_WEIGHTS]
-    currency_weights = [weight for _name, weight in CURRENCY_WEIGHTS]
+    currency_weights = list(itertools.accumulate(weight for _name, weight in CURRENCY_WEIGHTS))
     plans, on_account, count = [], [], 0
     while count < lines:
-        partner = rng.choices(partners, weights)[0]
+        partner = rng.choices(partners, cum_weights=weights)[0]
         date = start + datetime.timedelta(days=rng.randrange(days + 1))
         due = date + datetime.timedelta(days=rng.choice(PAYMENT_TERMS))
-        currency = rng.choices(currencies, currency_weights)[0]
+        currency = rng.choices(currencies, cum_weights=currency_weights)[0]
         untaxed = max(10000, round(rng.lognormvariate(8.3, 1.0) * 100 / RATES[currency]))
         plan = Plan(date, due, partner, currency, untaxed)
         settle(rng, plan, end)
@@ -411,9 +412,9 @@ class Generator:
                 values = dict(values, id=line_id, invoice_date=move["invoice_date"])
                 if index == 0:
                     values.update(receivable_values)
-                elif values["display_type"] == "product" and move["move_type"] != "entry":
-                    copier.add("account_move_line_account_tax_rel", (line_id, self.tax.id))
                 line(move, **values)
+                if index and values["display_type"] == "product" and move["move_type"] != "entry":
+                    copier.add("account_move_line_account_tax_rel", (line_id, self.tax.id))
 
         def bank_move(date, partner, currency_name, cents, company):
             currency = self.currencies[currency_name]
