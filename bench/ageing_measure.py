@@ -11,7 +11,8 @@ PostgreSQL (EXPLAIN ANALYZE and the plain query). Then the totals per bucket are
 
     .venv/bin/python bench/ageing_measure.py -c .odoo/odoo-bench-ageing.cfg -d kk_bench --as-of 2026-10-31
 
-Exit status 1 when the totals disagree or our ageing misses its goals (1 s in the database, 200 MB of memory).
+Exit status 1 when the totals disagree or our ageing misses its goals (1 s in the database, 200 MB of memory
+for the PDF values and for the workbook alike).
 """
 
 import argparse
@@ -194,7 +195,7 @@ def main():
         difference = round(ours["total"][key] - oca["total"][key], 2)
         disagree |= abs(difference) >= 0.01
         print(f"{key:10}{ours['total'][key]:>18,.2f}{oca['total'][key]:>18,.2f}{difference:>14,.2f}")
-    missed = query["query_s"] > GOAL_DB_SECONDS or ours["memory_mb"] > GOAL_MEMORY_MB
+    missed = query["query_s"] > GOAL_DB_SECONDS or max(ours["memory_mb"], xlsx["memory_mb"]) > GOAL_MEMORY_MB
     print("totals agree" if not disagree else "TOTALS DISAGREE")
     print("goals met" if not missed else "GOALS MISSED")
     sys.exit(1 if disagree or missed else 0)

@@ -92,7 +92,8 @@ def plan_invoices(rng, partners, lines, start, end):
 def settle(rng, plan, end):
     """Credit note and payments against ``plan``; settlements dated after ``end`` do not happen (yet)."""
     rate_currency = plan.currency
-    residual, residual_company = plan.total, to_company(plan.untaxed, rate_currency) + to_company(plan.tax, rate_currency)
+    residual = plan.total
+    residual_company = to_company(plan.untaxed, rate_currency) + to_company(plan.tax, rate_currency)
     draw = rng.random()
 
     def add(kind, days_after_due, cents, untaxed=0):
@@ -127,6 +128,16 @@ def settle(rng, plan, end):
     # else: not paid at all
 
 
+def outcome(plan, open_amount, kinds, partials, full_id):
+    """The invoice's matching number and payment state, as Odoo 18 computes them for what was written."""
+    if not plan.events:
+        return None, "not_paid"
+    if open_amount:
+        return f"P{partials[0]['id']}", "partial"
+    # Settled wholly or partly by a credit note, Odoo calls the invoice reversed, not paid.
+    return str(full_id), "reversed" if "out_refund" in kinds else "paid"
+
+
 class Ids:
     """Ids reserved from the tables' sequences, handed out in order."""
 
@@ -142,16 +153,20 @@ class Ids:
 
 
 class Names:
-    """Journal entry names per journal and year, as Odoo numbers them: ``INV/2025/00042``."""
+    """Journal entry names per journal and year, as Odoo numbers them (``INV/2025/00042``), after those in use."""
 
-    def __init__(self, code):
+    def __init__(self, cr, journal_id, code):
         self.code = code
-        self.numbers = defaultdict(int)
+        cr.execute(
+            "SELECT sequence_prefix, MAX(sequence_number) FROM account_move WHERE journal_id = %s GROUP BY 1",
+            [journal_id],
+        )
+        self.numbers = defaultdict(int, cr.fetchall())
 
     def __call__(self, date):
-        self.numbers[date.year] += 1
         prefix = f"{self.code}/{date.year}/"
-        number = self.numbers[date.year]
+        self.numbers[prefix] += 1
+        number = self.numbers[prefix]
         return f"{prefix}{number:05d}", prefix, number
 
 
@@ -160,28 +175,110 @@ class Copier:
 
     COLUMNS = {
         "account_move": (
-            "id", "name", "sequence_prefix", "sequence_number", "journal_id", "company_id", "partner_id",
-            "commercial_partner_id", "currency_id", "state", "move_type", "auto_post", "date", "invoice_date",
-            "invoice_date_due", "payment_state", "payment_reference", "ref", "reversed_entry_id",
-            "invoice_partner_display_name", "invoice_currency_rate", "amount_untaxed", "amount_tax", "amount_total",
-            "amount_residual", "amount_untaxed_signed", "amount_untaxed_in_currency_signed", "amount_tax_signed",
-            "amount_total_signed", "amount_total_in_currency_signed", "amount_residual_signed", "posted_before",
-            "checked", "is_storno", "always_tax_exigible", "made_sequence_gap", "is_manually_modified",
-            "is_move_sent", "create_uid", "write_uid", "create_date", "write_date",
+            "id",
+            "name",
+            "sequence_prefix",
+            "sequence_number",
+            "journal_id",
+            "company_id",
+            "partner_id",
+            "commercial_partner_id",
+            "currency_id",
+            "state",
+            "move_type",
+            "auto_post",
+            "date",
+            "invoice_date",
+            "invoice_date_due",
+            "payment_state",
+            "payment_reference",
+            "ref",
+            "reversed_entry_id",
+            "invoice_partner_display_name",
+            "invoice_currency_rate",
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+            "amount_residual",
+            "amount_untaxed_signed",
+            "amount_untaxed_in_currency_signed",
+            "amount_tax_signed",
+            "amount_total_signed",
+            "amount_total_in_currency_signed",
+            "amount_residual_signed",
+            "posted_before",
+            "checked",
+            "is_storno",
+            "always_tax_exigible",
+            "made_sequence_gap",
+            "is_manually_modified",
+            "is_move_sent",
+            "create_uid",
+            "write_uid",
+            "create_date",
+            "write_date",
         ),  # fmt: skip
         "account_move_line": (
-            "id", "move_id", "journal_id", "company_id", "company_currency_id", "sequence", "account_id",
-            "currency_id", "partner_id", "tax_line_id", "tax_group_id", "tax_repartition_line_id",
-            "full_reconcile_id", "move_name", "parent_state", "ref", "name", "matching_number", "display_type",
-            "date", "invoice_date", "date_maturity", "debit", "credit", "balance", "amount_currency",
-            "tax_base_amount", "amount_residual", "amount_residual_currency", "quantity", "price_unit",
-            "price_subtotal", "price_total", "discount", "discount_amount_currency", "discount_balance",
-            "reconciled", "tax_tag_invert", "is_imported", "create_uid", "write_uid", "create_date", "write_date",
+            "id",
+            "move_id",
+            "journal_id",
+            "company_id",
+            "company_currency_id",
+            "sequence",
+            "account_id",
+            "currency_id",
+            "partner_id",
+            "tax_line_id",
+            "tax_group_id",
+            "tax_repartition_line_id",
+            "full_reconcile_id",
+            "move_name",
+            "parent_state",
+            "ref",
+            "name",
+            "matching_number",
+            "display_type",
+            "date",
+            "invoice_date",
+            "date_maturity",
+            "debit",
+            "credit",
+            "balance",
+            "amount_currency",
+            "tax_base_amount",
+            "amount_residual",
+            "amount_residual_currency",
+            "quantity",
+            "price_unit",
+            "price_subtotal",
+            "price_total",
+            "discount",
+            "discount_amount_currency",
+            "discount_balance",
+            "reconciled",
+            "tax_tag_invert",
+            "is_imported",
+            "create_uid",
+            "write_uid",
+            "create_date",
+            "write_date",
         ),  # fmt: skip
         "account_partial_reconcile": (
-            "id", "debit_move_id", "credit_move_id", "full_reconcile_id", "debit_currency_id", "credit_currency_id",
-            "company_id", "max_date", "amount", "debit_amount_currency", "credit_amount_currency", "create_uid",
-            "write_uid", "create_date", "write_date",
+            "id",
+            "debit_move_id",
+            "credit_move_id",
+            "full_reconcile_id",
+            "debit_currency_id",
+            "credit_currency_id",
+            "company_id",
+            "max_date",
+            "amount",
+            "debit_amount_currency",
+            "credit_amount_currency",
+            "create_uid",
+            "write_uid",
+            "create_date",
+            "write_date",
         ),  # fmt: skip
         "account_full_reconcile": ("id", "create_uid", "write_uid", "create_date", "write_date"),
         "account_move_line_account_tax_rel": ("account_move_line_id", "account_tax_id"),
@@ -307,7 +404,9 @@ class Generator:
         partial_ids = Ids(cr, "account_partial_reconcile", events)
         full_ids = Ids(cr, "account_full_reconcile", len(plans))
         copier = Copier(cr)
-        invoice_names, refund_names, bank_names = Names("INV"), Names("RINV"), Names("BNK1")
+        invoice_names = Names(cr, self.sale.id, self.sale.code)
+        refund_names = Names(cr, self.sale.id, f"R{self.sale.code}")
+        bank_names = Names(cr, self.bank.id, self.bank.code)
         stamp = self.now.strftime("%Y-%m-%d %H:%M:%S")
         uid = self.env.uid
         common_move = {
@@ -503,17 +602,7 @@ class Generator:
             if plan.events and not residual and not residual_company:
                 full_id = full_ids()
                 copier.add("account_full_reconcile", (full_id, uid, uid, stamp, stamp))
-                matching = str(full_id)
-            elif plan.events:
-                matching = f"P{partials[0]['id']}"
-            else:
-                matching = None
-            if not plan.events:
-                payment_state = "not_paid"
-            elif residual or residual_company:
-                payment_state = "partial"
-            else:
-                payment_state = "reversed" if "out_refund" in kinds else "paid"
+            matching, payment_state = outcome(plan, residual or residual_company, kinds, partials, full_id)
             invoice.update(
                 payment_state=payment_state,
                 amount_residual=money(residual),
@@ -584,9 +673,8 @@ def check(env, sample=40, seed=6):
                 if line[name] != stored_lines[line.id][name]:
                     differences.append(("line", line.id, name, stored_lines[line.id][name], line[name]))
             if matching.get(line.id, False) != stored_lines[line.id]["matching_number"]:
-                differences.append(
-                    ("line", line.id, "matching_number", stored_lines[line.id]["matching_number"], matching.get(line.id))
-                )
+                stored = stored_lines[line.id]["matching_number"]
+                differences.append(("line", line.id, "matching_number", stored, matching.get(line.id)))
     protected = [moves._fields[name] for name in move_fields]
     with env.protecting(protected, moves):
         moves._compute_amount()
@@ -598,8 +686,12 @@ def check(env, sample=40, seed=6):
     env.invalidate_all()
     for partner in env["res.partner"].browse(partners):
         open_lines = env["account.move.line"].search(
-            [("partner_id", "=", partner.id), ("account_id.account_type", "=", "asset_receivable"),
-             ("reconciled", "=", False), ("parent_state", "=", "posted")]  # fmt: skip
+            [
+                ("partner_id", "=", partner.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("parent_state", "=", "posted"),
+            ]  # fmt: skip
         )
         total = round(sum(open_lines.mapped("amount_residual")), 2)
         if partner.currency_id.compare_amounts(partner.credit, total):
