@@ -20,7 +20,9 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
         labels = list(report._kk_bucket_labels().values())
         keys = ("not_due", "b1", "b2", "b3", "b4")
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Rows go to a temporary file as they are written (each sheet is written top to bottom): at tens of
+        # thousands of open items the workbook must not sit in memory cell by cell.
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
@@ -48,21 +50,29 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
         items = workbook.add_worksheet(_("Open items"))
         item_header = [_("Customer"), _("Entry"), _("Date"), _("Due date"), _("Days overdue"), _("Currency")]
         items.write_row(0, 0, [*item_header, _("Open (currency)"), _("Open")], bold)
-        fields_to_read = ["partner_id", "move_id", "date", "date_maturity", "days_overdue", "currency_id"]
-        # Every open item is the point of this sheet; the view itself holds only open items as of the date.
-        records = report.search_read(  # pylint: disable=no-search-all
-            [], [*fields_to_read, "residual_currency", "residual"]
+        # Every open item is the point of this sheet; the view itself holds only open items as of the date. The
+        # values are fetched as they are (no display names per row), names once per customer and per entry.
+        fields_to_fetch = ["partner_id", "move_id", "date", "date_maturity", "days_overdue", "currency_id"]
+        records = report.search_fetch(  # pylint: disable=no-search-all
+            [], [*fields_to_fetch, "residual_currency", "residual"]
         )
+        # Names as read() gives them for many2one values (as superuser, of records the view already showed); a
+        # posted entry's display name is its number, fetched alone rather than with every column of the entries.
+        partner_names = {partner.id: partner.display_name for partner in records.partner_id.sudo()}
+        moves = records.move_id.sudo()
+        moves.fetch(["name"])
+        move_names = {move.id: move.name for move in moves}
+        currency_names = {currency.id: currency.name for currency in records.currency_id.sudo()}
         for index, record in enumerate(records, start=1):
-            items.write(index, 0, record["partner_id"][1] if record["partner_id"] else "")
-            items.write(index, 1, record["move_id"][1] if record["move_id"] else "")
+            items.write(index, 0, partner_names.get(record.partner_id.id, ""))
+            items.write(index, 1, move_names.get(record.move_id.id) or "")
             for column, name in ((2, "date"), (3, "date_maturity")):
                 if record[name]:
                     items.write_datetime(index, column, fields.Datetime.to_datetime(record[name]), date_format)
-            items.write_number(index, 4, record["days_overdue"])
-            items.write(index, 5, record["currency_id"][1] if record["currency_id"] else "")
-            items.write_number(index, 6, record["residual_currency"], money)
-            items.write_number(index, 7, record["residual"], money)
+            items.write_number(index, 4, record.days_overdue)
+            items.write(index, 5, currency_names.get(record.currency_id.id, ""))
+            items.write_number(index, 6, record.residual_currency, money)
+            items.write_number(index, 7, record.residual, money)
         items.set_column(0, 1, 32)
         items.set_column(2, 7, 14)
         workbook.close()

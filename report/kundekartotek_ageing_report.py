@@ -14,6 +14,11 @@ class KundekartotekAgeingReport(models.Model):
     ``kk_edges``), so the same model serves the list, the pivot, the PDF and the XLSX. The residual as of the date
     is the line's balance less the partial reconciliations dated on or before it (``max_date``), so payments made
     after the date do not reduce it.
+
+    Only lines that can be open as of the date are read: those not reconciled now (Odoo's partial index on
+    unreconciled lines finds them) and those with a reconciliation dated after the date (found by id). A line
+    reconciled now with no reconciliation after the date was already settled on it. At 500 000 receivable lines this
+    keeps the grouped query of the PDF and the workbook under half a second (``bench/bench_ageing.sh``).
     """
 
     _name = "kundekartotek.ageing.report"
@@ -52,16 +57,45 @@ class KundekartotekAgeingReport(models.Model):
         company_ids = tuple(context.get("kk_company_ids") or self.env.companies.ids)
         return SQL(
             """
-            WITH applied AS (
+            WITH later AS (
+                SELECT debit_move_id AS line_id
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(as_of)s AND company_id IN %(company_ids)s
+                UNION
+                SELECT credit_move_id
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(as_of)s AND company_id IN %(company_ids)s
+            ), receivable AS (
+                SELECT id FROM account_account WHERE account_type = 'asset_receivable'
+            ), candidates AS (
+                SELECT aml.id, aml.partner_id, aml.company_id, aml.move_id, aml.account_id, aml.date,
+                       aml.date_maturity, aml.currency_id, aml.company_currency_id, aml.balance, aml.amount_currency
+                  FROM account_move_line aml
+                 WHERE aml.account_id IN (SELECT id FROM receivable)
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(as_of)s
+                   AND aml.company_id IN %(company_ids)s
+                UNION ALL
+                SELECT aml.id, aml.partner_id, aml.company_id, aml.move_id, aml.account_id, aml.date,
+                       aml.date_maturity, aml.currency_id, aml.company_currency_id, aml.balance, aml.amount_currency
+                  FROM account_move_line aml
+                 WHERE aml.id = ANY(ARRAY(SELECT line_id FROM later))
+                   AND aml.account_id IN (SELECT id FROM receivable)
+                   AND aml.reconciled
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(as_of)s
+                   AND aml.company_id IN %(company_ids)s
+            ), applied AS (
                 SELECT line_id, SUM(amount) AS amount, SUM(amount_currency) AS amount_currency
                   FROM (
                         SELECT debit_move_id AS line_id, amount, debit_amount_currency AS amount_currency
                           FROM account_partial_reconcile
-                         WHERE max_date <= %(as_of)s AND company_id IN %(company_ids)s
+                         WHERE max_date <= %(as_of)s AND debit_move_id IN (SELECT id FROM candidates)
                         UNION ALL
                         SELECT credit_move_id, -amount, -credit_amount_currency
                           FROM account_partial_reconcile
-                         WHERE max_date <= %(as_of)s AND company_id IN %(company_ids)s
+                         WHERE max_date <= %(as_of)s AND credit_move_id IN (SELECT id FROM candidates)
                        ) partials
                  GROUP BY line_id
             ), items AS (
@@ -71,14 +105,9 @@ class KundekartotekAgeingReport(models.Model):
                        aml.balance - COALESCE(applied.amount, 0) AS residual,
                        aml.amount_currency - COALESCE(applied.amount_currency, 0) AS residual_currency,
                        %(as_of)s::date - %(reference)s AS days_overdue
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
+                  FROM candidates aml
                   JOIN account_move am ON am.id = aml.move_id
                   LEFT JOIN applied ON applied.line_id = aml.id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.date <= %(as_of)s
-                   AND aml.company_id IN %(company_ids)s
             )
             SELECT id, id AS move_line_id, partner_id, company_id, move_id, account_id, date, date_maturity,
                    currency_id, company_currency_id, residual, residual_currency, days_overdue,

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Ageing of all customers as of a date: kundekartotek's against OCA's Aged Partner Balance, same data, same date.
+
+Each measurement runs in a fresh Odoo process (this script calling itself with ``--one``), so that caches and the
+memory of one report do not favour or burden the other. Per report: wall time of the whole report (what the PDF
+or workbook gets, without wkhtmltopdf), growth of the process's peak resident memory while producing it (the peak
+is reset just before, through /proc/self/clear_refs), and, for ours, the time of its one grouped query in
+PostgreSQL (EXPLAIN ANALYZE and the plain query). Then the totals per bucket are compared and the ratios printed.
+
+    .venv/bin/python bench/ageing_measure.py -c .odoo/odoo-bench-ageing.cfg -d kk_bench --as-of 2026-10-31
+
+Exit status 1 when the totals disagree or our ageing misses its goals (1 s in the database, 200 MB of memory
+for the PDF values and for the workbook alike).
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from generate_receivables import odoo_env
+
+GOAL_DB_SECONDS = 1.0
+GOAL_MEMORY_MB = 200
+KEYS = ("not_due", "b1", "b2", "b3", "b4", "residual")
+# OCA's columns in our buckets (edges 30, 60, 90): "current" is not due, its 91–120 and older make our over 90.
+OCA_KEYS = {
+    "not_due": ("current",),
+    "b1": ("30_days",),
+    "b2": ("60_days",),
+    "b3": ("90_days",),
+    "b4": ("120_days", "older"),
+    "residual": ("residual",),
+}
+
+
+def memory_kb(name):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{name} not in /proc/self/status")
+
+
+def reset_peak():
+    """Make VmHWM start again from the current resident size (Linux ≥ 4.0)."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def receivable_accounts(env):
+    return env["account.account"].search(
+        [("account_type", "=", "asset_receivable"), ("company_ids", "in", env.company.id)]
+    )
+
+
+def ours_context(env, as_of):
+    return {"kk_as_of": as_of, "kk_age_by": "due", "kk_edges": "30,60,90", "kk_company_ids": env.company.ids}
+
+
+def ours_values(env, as_of):
+    """What the PDF gets: the wizard's context, the report's ``_get_report_values``."""
+    wizard = env["kundekartotek.ageing.wizard"].create({"as_of": as_of})
+    data = {"context": wizard._report_context()}
+    values = env["report.kundekartotek.report_ageing"]._get_report_values([], data=data)
+    return {key: values["total"][key] for key in KEYS}, len(values["rows"])
+
+
+def ours_xlsx(env, as_of):
+    """The workbook a user downloads: summary per customer and every open item."""
+    wizard = env["kundekartotek.ageing.wizard"].create({"as_of": as_of})
+    context = wizard._report_context()
+    content = env["kundekartotek.ageing.xlsx"]._build(context)
+    _rows, total = env["kundekartotek.ageing.report"].with_context(**context)._kk_totals()
+    return {key: total[key] for key in KEYS}, len(content)
+
+
+def oca_values(env, as_of):
+    """OCA's Aged Partner Balance through its wizard: receivable accounts, all partners, posted entries."""
+    wizard = env["aged.partner.balance.report.wizard"].create(
+        {
+            "date_at": as_of,
+            "company_id": env.company.id,
+            "receivable_accounts_only": True,
+            "account_ids": [(6, 0, receivable_accounts(env).ids)],
+            "target_move": "posted",
+        }
+    )
+    # The report action sends the data through JSON: dates become strings, as its report expects.
+    data = json.loads(json.dumps(wizard._prepare_report_data(), default=str))
+    values = env["report.account_financial_report.aged_partner_balance"]._get_report_values(wizard.ids, data)
+    accounts = values["aged_partner_balance"]
+    total = {key: sum(account[name] for account in accounts for name in names) for key, names in OCA_KEYS.items()}
+    return total, sum(len(account["partners"]) for account in accounts)
+
+
+def ours_query(env, as_of):
+    """Our grouped query alone, as ``_kk_totals`` has PostgreSQL run it: EXPLAIN ANALYZE, then timed as is."""
+    from odoo.tools import SQL  # noqa: PLC0415 (Odoo is importable only inside odoo_env)
+
+    report = env["kundekartotek.ageing.report"].with_context(**ours_context(env, as_of))
+    query = SQL(
+        """SELECT partner_id, SUM(residual), SUM(not_due), SUM(b1), SUM(b2), SUM(b3), SUM(b4)
+             FROM (%s) ageing GROUP BY partner_id""",
+        report._table_query,
+    )
+    env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+    plan = [row[0] for row in env.cr.fetchall()]
+    timings = []
+    for _run in range(3):
+        start = time.perf_counter()
+        env.cr.execute(query)
+        env.cr.fetchall()
+        timings.append(time.perf_counter() - start)
+    execution = next(float(line.split()[2]) for line in plan if line.startswith("Execution Time"))
+    return {"explain_ms": execution, "query_s": min(timings), "plan": plan}
+
+
+MEASURES = {"ours": ours_values, "ours_xlsx": ours_xlsx, "oca": oca_values}
+
+
+def measure_one(config, database, name, as_of):
+    with odoo_env(config, database) as env:
+        # Warm the registry and the metadata the report needs, not its data.
+        env["kundekartotek.ageing.report"].fields_get()
+        env.cr.execute("SELECT 1")
+        before = memory_kb("VmRSS")
+        reset_peak()
+        start = time.perf_counter()
+        total, size = MEASURES[name](env, as_of)
+        seconds = time.perf_counter() - start
+        growth = memory_kb("VmHWM") - before
+        result = {"name": name, "seconds": seconds, "memory_mb": growth / 1024, "total": total, "size": size}
+        if name == "ours":
+            result["query"] = ours_query(env, as_of)
+        env.cr.rollback()
+    print(json.dumps(result))
+
+
+def run_child(args, name):
+    output = subprocess.run(
+        [sys.executable, __file__, "-c", args.config, "-d", args.database, "--as-of", args.as_of, "--one", name],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def best(results):
+    """Best time of the runs; the memory is the largest growth seen (a peak is not noise)."""
+    result = dict(min(results, key=lambda result: result["seconds"]))
+    result["memory_mb"] = max(result["memory_mb"] for result in results)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--as-of", default="2026-10-31")
+    parser.add_argument("--repeat", type=int, default=2, help="fresh processes per report; the best time is kept")
+    parser.add_argument("--one", choices=sorted(MEASURES), help=argparse.SUPPRESS)
+    parser.add_argument("--plan", action="store_true", help="print our query's plan")
+    args = parser.parse_args()
+    if args.one:
+        measure_one(args.config, args.database, args.one, args.as_of)
+        return
+    results = {}
+    for _run in range(args.repeat):
+        for name in ("ours", "oca", "ours_xlsx"):  # alternate, so that neither always runs on a warmer machine
+            results.setdefault(name, []).append(run_child(args, name))
+    ours, oca, xlsx = (best(results[name]) for name in ("ours", "oca", "ours_xlsx"))
+    query = min((result["query"] for result in results["ours"]), key=lambda query: query["query_s"])
+    if args.plan:
+        print("\n".join(query["plan"]))
+    print(f"as of {args.as_of}, database {args.database}, best of {args.repeat} fresh processes per report")
+    print(f"{'':34}{'seconds':>10}{'peak memory growth':>22}{'customers/rows':>16}")
+    for label, result in (
+        ("kundekartotek (PDF values)", ours),
+        ("kundekartotek (XLSX workbook)", xlsx),
+        ("OCA Aged Partner Balance (values)", oca),
+    ):
+        print(f"{label:34}{result['seconds']:>10.2f}{result['memory_mb']:>19.1f} MB{result['size']:>16}")
+    print(f"our query in PostgreSQL: {query['explain_ms'] / 1000:.3f} s (EXPLAIN ANALYZE), {query['query_s']:.3f} s "
+          f"as run (goal <= {GOAL_DB_SECONDS} s)")  # fmt: skip
+    print(f"ratio OCA / ours: time {oca['seconds'] / ours['seconds']:.1f}x, "
+          f"memory {oca['memory_mb'] / max(ours['memory_mb'], 0.1):.1f}x")  # fmt: skip
+    print(f"{'bucket':10}{'ours':>18}{'OCA':>18}{'difference':>14}")
+    disagree = False
+    for key in KEYS:
+        difference = round(ours["total"][key] - oca["total"][key], 2)
+        disagree |= abs(difference) >= 0.01
+        print(f"{key:10}{ours['total'][key]:>18,.2f}{oca['total'][key]:>18,.2f}{difference:>14,.2f}")
+    missed = query["query_s"] > GOAL_DB_SECONDS or max(ours["memory_mb"], xlsx["memory_mb"]) > GOAL_MEMORY_MB
+    print("totals agree" if not disagree else "TOTALS DISAGREE")
+    print("goals met" if not missed else "GOALS MISSED")
+    sys.exit(1 if disagree or missed else 0)
+
+
+if __name__ == "__main__":
+    main()
