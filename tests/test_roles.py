@@ -60,6 +60,16 @@ class TestRoles(AccountTestInvoicingCommon):
                     with self.assertRaises(AccessError):
                         operation(self.users[role], role)
 
+    def _check_unlink(self, allowed, make):
+        """Each role deletes a record of its own, made by ``make(role)``: only the roles in ``allowed`` succeed."""
+
+        def unlink(user, role):
+            record = make(role)
+            record.with_user(user).unlink()
+            self.assertFalse(record.exists())
+
+        self._check(allowed, unlink)
+
     def _category(self, role):
         return self.Category.create({"name": f"Kategori {role}", "code": f"KAT-{role}"})
 
@@ -81,13 +91,7 @@ class TestRoles(AccountTestInvoicingCommon):
         self._check(MANAGER, create)
         self._check(MANAGER, lambda user, role: category.with_user(user).write({"description": role}))
         self.assertEqual(category.description, "manager")
-
-        def unlink(user, role):
-            record = self._category(role)
-            record.with_user(user).unlink()
-            self.assertFalse(record.exists())
-
-        self._check(MANAGER, unlink)
+        self._check_unlink(MANAGER, self._category)
 
     def test_numbering_schemes_are_read_by_the_register_and_configured_by_managers(self):
         scheme = self._scheme("shared")
@@ -95,13 +99,7 @@ class TestRoles(AccountTestInvoicingCommon):
         self._check(MANAGER, lambda user, role: self.Scheme.with_user(user).create({"name": role, "active": False}))
         self._check(MANAGER, lambda user, role: scheme.with_user(user).write({"name": f"Endret av {role}"}))
         self.assertEqual(scheme.name, "Endret av manager")
-
-        def unlink(user, role):
-            record = self._scheme(role)
-            record.with_user(user).unlink()
-            self.assertFalse(record.exists())
-
-        self._check(MANAGER, unlink)
+        self._check_unlink(MANAGER, self._scheme)
 
     def test_postal_codes_are_read_by_the_register_and_maintained_by_managers(self):
         postal = self._postal("9990")
@@ -109,14 +107,12 @@ class TestRoles(AccountTestInvoicingCommon):
         self._check(MANAGER, lambda user, role: postal.with_user(user).write({"city": f"BY {role}"}))
         self.assertEqual(postal.city, "BY manager")
 
-        def create_and_unlink(user, role):
-            created = self.PostalCode.with_user(user).create({"code": "9991", "city": "NY", "category": "P"})
-            self.assertEqual(created.display_name, "9991 NY")
-            record = self._postal(f"998{ROLES.index(role)}")
-            record.with_user(user).unlink()
-            self.assertFalse(record.exists())
-
-        self._check(MANAGER, create_and_unlink)
+        self._check(
+            MANAGER,
+            lambda user, role: self.PostalCode.with_user(user).create({"code": "9991", "city": "NY", "category": "P"}),
+        )
+        self.assertEqual(self.PostalCode.search([("code", "=", "9991")]).display_name, "9991 NY")
+        self._check_unlink(MANAGER, lambda role: self._postal(f"998{ROLES.index(role)}"))
 
         def import_register(user, role):
             wizard = (
