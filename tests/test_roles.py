@@ -133,6 +133,7 @@ class TestRoles(AccountTestInvoicingCommon):
         self._check(EDITORS, lambda user, role: self.customer.with_user(user).write({"comment": role}))
         self.assertEqual(self.customer.comment, "<p>privacy_officer</p>")
         self._check(EDITORS, lambda user, role: self.env["res.partner"].with_user(user).create({"name": f"Ny {role}"}))
+        self._check_unlink(EDITORS, lambda role: self.env["res.partner"].create({"name": f"Slettes {role}"}))
 
     def test_identity_number_is_masked_except_for_its_group(self):
         for role in ROLES:
