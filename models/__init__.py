@@ -15,3 +15,5 @@ from . import res_company_brreg
 from . import res_config_settings_brreg
 from . import res_partner_brreg
 from . import kundekartotek_brreg_monitor
+from . import res_users
+from . import res_config_settings_security

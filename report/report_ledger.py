@@ -1,6 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 
@@ -127,6 +128,7 @@ class ReportKundekartotekLedger(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
+        self._kk_check_access(data.get("company_ids"))
         date_from = fields.Date.to_date(data.get("date_from"))
         date_to = fields.Date.to_date(data.get("date_to"))
         ledger = self._kk_ledger(date_from, date_to, data.get("partner_ids"), data.get("company_ids"))
@@ -142,3 +144,16 @@ class ReportKundekartotekLedger(models.AbstractModel):
             "partners": partners.sorted(lambda p: (p.ref or "", p.display_name or "")),
             "currency": company.currency_id,
         }
+
+    @api.model
+    def _kk_check_access(self, company_ids):
+        """The ledger is read with SQL, past record rules: check what the rules and access lines would have checked.
+
+        ``data`` reaches this method from the browser (``/report/pdf/...?options=``), so it may name any company.
+        Only a user who may read journal items gets the ledger, and only for companies they belong to.
+        """
+        self.env["account.move.line"].check_access("read")
+        if self.env.su or not company_ids:
+            return
+        if set(company_ids) - set(self.env.user._get_company_ids()):
+            raise AccessError(_("You cannot print the customer ledger of a company you do not belong to."))

@@ -1,6 +1,5 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import SQL
@@ -14,20 +13,8 @@ class TestAuditTrail(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Log = cls.env["kundekartotek.audit.log"]
-        cls.clerk = cls.env["res.users"].create(
-            {
-                "name": "Registerfører",
-                "login": "kk_audit_clerk",
-                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_user").id])],
-            }
-        )
-        cls.auditor = cls.env["res.users"].create(
-            {
-                "name": "Revisor",
-                "login": "kk_auditor",
-                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_auditor").id])],
-            }
-        )
+        cls.clerk = make_role_user(cls.env, "user", login="kk_audit_clerk")
+        cls.auditor = make_role_user(cls.env, "auditor", login="kk_auditor")
 
     def _entries(self, partner):
         return self.Log.search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)], order="id")

@@ -5,11 +5,12 @@ from unittest.mock import patch
 
 import requests
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, tagged
 
 from .brreg_fakes import FakeResponse, client, recorded, routing_client
+from .common import make_role_user
 
 NORDLYS = "988077917"
 BANKRUPT = "926018159"
@@ -35,14 +36,7 @@ class TestBrreg(TransactionCase):
             {"name": "Elektrisk installasjonsarbeid", "full_name": "43.210 Elektrisk installasjonsarbeid"}
         )
         cls.salesperson = cls.env["res.users"].create({"name": "Selger", "login": "kk_brreg_seller"})
-        cls.clerk = cls.env["res.users"].create(
-            {
-                "name": "Saksbehandler",
-                "login": "kk_brreg_clerk",
-                "email": "saksbehandler@example.com",
-                "groups_id": [Command.set([cls.env.ref("kundekartotek.group_user").id])],
-            }
-        )
+        cls.clerk = make_role_user(cls.env, "user", login="kk_brreg_clerk")
 
     def _fake(self, register):
         """Let ``_kk_brreg_client`` return ``register`` (a fake client); returns the mock to count builds."""

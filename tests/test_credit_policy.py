@@ -1,11 +1,13 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.kundekartotek.models.res_partner_credit import _kk_patch_sale_order
+
+from .common import make_role_user
 
 # The test user is a manager: the refusal offers the override wizard (RedirectWarning); others get a UserError.
 BLOCKED = RedirectWarning
@@ -17,19 +19,7 @@ class TestCreditPolicy(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.user.groups_id += cls.env.ref("kundekartotek.group_manager")
-        cls.clerk = cls.env["res.users"].create(
-            {
-                "name": "Fakturamedarbeider",
-                "login": "kk_credit_clerk",
-                "company_id": cls.env.company.id,
-                "company_ids": [Command.set(cls.env.company.ids)],
-                "groups_id": [
-                    Command.set(
-                        [cls.env.ref("kundekartotek.group_user").id, cls.env.ref("account.group_account_invoice").id]
-                    )
-                ],
-            }
-        )
+        cls.clerk = make_role_user(cls.env, "user", login="kk_credit_clerk", extra=("account.group_account_invoice",))
         cls.env.company.kk_credit_policy = "warn"
         cls.category = cls.env["kundekartotek.customer.category"].create(
             {"name": "Kreditt streng", "code": "STRENG", "credit_policy": "block"}

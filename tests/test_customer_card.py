@@ -1,10 +1,12 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import make_role_user
 
 FNR = "15108695088"
 
@@ -20,19 +22,7 @@ class TestCustomerCard(AccountTestInvoicingCommon):
         )
         cls.norway = cls.env.ref("base.no")
         cls.Partner = cls.env["res.partner"]
-        cls.clerk = cls.env["res.users"].create(
-            {
-                "name": "Saksbehandler",
-                "login": "kk_clerk",
-                "company_id": cls.env.company.id,
-                "company_ids": [Command.set(cls.env.company.ids)],
-                "groups_id": [
-                    Command.set(
-                        [cls.env.ref("kundekartotek.group_user").id, cls.env.ref("account.group_account_invoice").id]
-                    )
-                ],
-            }
-        )
+        cls.clerk = make_role_user(cls.env, "user", login="kk_clerk", extra=("account.group_account_invoice",))
         cls.terms_30 = cls.env.ref("account.account_payment_term_30days")
         cls.category = cls.env["kundekartotek.customer.category"].create(
             {"name": "Engros", "code": "ENGROS", "property_payment_term_id": cls.terms_30.id}
