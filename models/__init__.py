@@ -15,3 +15,7 @@ from . import res_company_brreg
 from . import res_config_settings_brreg
 from . import res_partner_brreg
 from . import kundekartotek_brreg_monitor
+from . import res_partner_bank
+from . import res_partner_erasure
+from . import res_company_erasure
+from . import res_config_settings_erasure

@@ -7,3 +7,4 @@ from . import test_numbering
 from . import test_orgnr
 from . import test_postal
 from . import test_brreg
+from . import test_anonymise
