@@ -111,19 +111,6 @@ class ResPartner(models.Model):
         partners._kk_write_restriction({"kk_restricted": False, "kk_restricted_date": False})
         return True
 
-    def action_kk_open_anonymise(self):
-        """The anonymisation wizard for this customer."""
-        self.ensure_one()
-        self._kk_check_privacy_officer()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Erase personal data"),
-            "res_model": "kundekartotek.anonymise",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.commercial_partner_id.id},
-        }
-
     # Business methods ---------------------------------------------------------------------------------------------
     def _kk_check_privacy_officer(self):
         if not self.env.is_superuser() and not self.env.user.has_group("kundekartotek.group_privacy_officer"):
