@@ -17,3 +17,7 @@ from . import res_partner_brreg
 from . import kundekartotek_brreg_monitor
 from . import res_users
 from . import res_config_settings_security
+from . import res_partner_bank
+from . import res_partner_erasure
+from . import res_company_erasure
+from . import res_config_settings_erasure

@@ -1,5 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 
 # Customer master data recorded in the audit trail unless ir.config_parameter kundekartotek.audit_fields says
@@ -38,6 +40,24 @@ DEFAULT_AUDIT_FIELDS = (
     "active",
 )
 MASKED_FIELDS = {"fodselsnummer"}
+# Set in the cursor's transaction data (never in the context, which any RPC caller controls) while code that writes
+# its own audit event runs, e.g. anonymisation: its field-level entries would copy the erased values into the trail.
+AUDIT_SUSPENDED = "kundekartotek.audit.suspended"
+
+
+@contextmanager
+def audit_suspended(env):
+    """Write partners inside this block without field-level audit entries; the caller logs its own event."""
+    data = env.cr.precommit.data
+    previous = data.get(AUDIT_SUSPENDED)
+    data[AUDIT_SUSPENDED] = True
+    try:
+        yield
+    finally:
+        if previous:
+            data[AUDIT_SUSPENDED] = previous
+        else:
+            data.pop(AUDIT_SUSPENDED, None)
 
 
 class ResPartner(models.Model):
@@ -56,6 +76,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_audit_fields(self):
+        if self.env.cr.precommit.data.get(AUDIT_SUSPENDED):
+            return []
         param = self.env["ir.config_parameter"].sudo().get_param("kundekartotek.audit_fields")
         if param and param.strip().lower() == "none":
             return []

@@ -8,3 +8,4 @@ from . import test_orgnr
 from . import test_postal
 from . import test_brreg
 from . import test_roles
+from . import test_anonymise

@@ -1,0 +1,410 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Erasure and restriction of processing (GDPR art. 17 and 18) within bokføringsloven's retention."""
+
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, email_normalize, split_every
+
+from .res_partner_audit import audit_suspended
+
+_logger = logging.getLogger(__name__)
+
+# Bokføringsloven § 13: primary documentation is kept 5 years after the end of the fiscal year.
+RETENTION_YEARS = 5
+PRIVACY_FIELDS = ("kk_restricted", "kk_restricted_date", "kk_anonymised", "kk_anonymised_date")
+# Personal data cleared on the customer and each of its contacts. The customer number (`ref`), country, language
+# and the accounting properties stay: they are the keys and settings the kept bookkeeping relies on.
+ERASED_FIELDS = (
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "website",
+    "comment",
+    "function",
+    "title",
+    "image_1920",
+    "fodselsnummer",
+    "barcode",
+)
+# Identifiers of a private person are personal data; a business's organisation and VAT numbers are public register
+# data and keys of the VAT reporting, so they stay on business customers.
+PRIVATE_ERASED_FIELDS = ("vat", "company_registry")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    kk_restricted = fields.Boolean(
+        string="Processing restricted",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="GDPR art. 18: the customer's data is only stored (bookkeeping), not used. Restricted customers are "
+        "hidden from the customer list by default and their e-mail addresses are blacklisted for mass mailing.",
+    )
+    kk_restricted_date = fields.Date(string="Restricted since", readonly=True, copy=False)
+    kk_anonymised = fields.Boolean(
+        string="Anonymised",
+        readonly=True,
+        copy=False,
+        help="The customer's personal data was erased after the bookkeeping retention period ended; its invoices "
+        "and journal items are kept.",
+    )
+    kk_anonymised_date = fields.Date(string="Anonymised on", readonly=True, copy=False)
+    kk_retention_until = fields.Date(
+        string="Retained until",
+        compute="_compute_kk_retention_until",
+        compute_sudo=True,
+        help="Last day of the bookkeeping retention period: the end of the fiscal year of the customer's latest "
+        "bookkeeping document plus 5 years (bokføringsloven § 13). Empty when the customer has no document.",
+    )
+
+    def _compute_kk_retention_until(self):
+        facts = self._kk_bookkeeping_facts()
+        for partner in self:
+            partner.kk_retention_until = facts.get(partner.commercial_partner_id.id, {}).get("retention_until", False)
+
+    # CRUD ---------------------------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(name in vals for vals in vals_list for name in PRIVACY_FIELDS):
+            self._kk_check_privacy_officer()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # The fields are read-only in the views, but the ORM would still take them over RPC.
+        if any(name in vals for name in PRIVACY_FIELDS):
+            self._kk_check_privacy_officer()
+        return super().write(vals)
+
+    # Actions ------------------------------------------------------------------------------------------------------
+    def action_kk_restrict(self):
+        """Restrict processing of these customers (GDPR art. 18): mark, hide from lists, stop marketing e-mail."""
+        self._kk_check_privacy_officer()
+        self.check_access("write")
+        partners = self.commercial_partner_id.filtered(lambda p: not p.kk_restricted and not p.kk_anonymised)
+        if not partners:
+            return True
+        partners._kk_write_restriction({"kk_restricted": True, "kk_restricted_date": fields.Date.context_today(self)})
+        # Blacklisting is mail's own marketing stop (mass mailing honours it). A privacy officer need not manage the
+        # blacklist otherwise, hence sudo, on addresses read from partners the caller may write.
+        Blacklist = self.env["mail.blacklist"].sudo()
+        for email in partners._kk_family()._kk_normalized_emails():
+            Blacklist._add(email, message=_("Processing of a customer with this address was restricted."))
+        return True
+
+    def action_kk_lift_restriction(self):
+        """Lift the restriction; addresses stay blacklisted until the customer consents to marketing again."""
+        self._kk_check_privacy_officer()
+        self.check_access("write")
+        partners = self.commercial_partner_id.filtered("kk_restricted")
+        partners._kk_write_restriction({"kk_restricted": False, "kk_restricted_date": False})
+        return True
+
+    # Business methods ---------------------------------------------------------------------------------------------
+    def _kk_check_privacy_officer(self):
+        if not self.env.is_superuser() and not self.env.user.has_group("kundekartotek.group_privacy_officer"):
+            raise AccessError(_("Only a privacy officer may restrict processing of or anonymise a customer."))
+
+    def _kk_family(self):
+        """The partners and all their contacts and addresses, archived ones included."""
+        return self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+
+    def _kk_normalized_emails(self):
+        return {email_normalize(partner.email) for partner in self.sudo() if partner.email} - {False}
+
+    def _kk_write_restriction(self, vals):
+        """Write the restriction flags and record the change in the audit trail with who and when."""
+        audited = "kk_restricted" in self._kk_audit_fields()
+        before = {} if audited else self._kk_audit_snapshot(["kk_restricted"])
+        self.write(vals)
+        if not audited:
+            after = self._kk_audit_snapshot(["kk_restricted"])
+            self.env["kundekartotek.audit.log"]._kk_append(self._kk_audit_entries("write", before, after))
+
+    def _kk_bookkeeping_facts(self):
+        """Per commercial partner: end of retention, open balance, open items and unposted drafts.
+
+        One grouped query per 1 000 customers instead of searches per customer (the register holds 20 000). Read in
+        SQL across all companies on purpose: a document of another company still binds the data. A document is a
+        posted entry of any type (invoices, payments, miscellaneous entries), or one that was posted once (a
+        cancelled or reset invoice keeps its number in the voucher series), whether the customer is on the entry or
+        on one of its journal items.
+        """
+        commercial_ids = tuple(set(self.commercial_partner_id.ids))
+        facts = {
+            pid: {"retention_until": False, "open_balance": 0.0, "open_items": False, "drafts": 0, "company_ids": set()}
+            for pid in commercial_ids
+        }
+        if not commercial_ids:
+            return facts
+        for model in ("account.move", "account.move.line", "res.partner"):
+            self.env[model].flush_model()
+        Company = self.env["res.company"].sudo()
+        for ids in split_every(1000, commercial_ids, tuple):
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT doc.commercial_id, doc.company_id, MAX(doc.date)
+                      FROM (SELECT partner.commercial_partner_id AS commercial_id, move.company_id, move.date
+                              FROM account_move move
+                              JOIN res_partner partner ON partner.id = move.partner_id
+                             WHERE partner.commercial_partner_id IN %(ids)s
+                               AND (move.state = 'posted' OR move.posted_before)
+                             UNION ALL
+                            SELECT partner.commercial_partner_id, move.company_id, move.date
+                              FROM account_move_line line
+                              JOIN account_move move ON move.id = line.move_id
+                              JOIN res_partner partner ON partner.id = line.partner_id
+                             WHERE partner.commercial_partner_id IN %(ids)s
+                               AND (move.state = 'posted' OR move.posted_before)) doc
+                     GROUP BY doc.commercial_id, doc.company_id
+                    """,
+                    ids=ids,
+                )
+            )
+            for commercial_id, company_id, last_date in rows:
+                until = self._kk_retention_end(Company.browse(company_id), last_date)
+                facts[commercial_id]["company_ids"].add(company_id)
+                current = facts[commercial_id]["retention_until"]
+                facts[commercial_id]["retention_until"] = max(current, until) if current else until
+            # Open items: the customer's unsettled receivables and payables. Payments waiting for their bank statement
+            # (outstanding accounts) are the company's business, not a balance with the customer.
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT partner.commercial_partner_id, SUM(line.amount_residual), COUNT(*)
+                      FROM account_move_line line
+                      JOIN account_account account ON account.id = line.account_id
+                      JOIN res_partner partner ON partner.id = line.partner_id
+                     WHERE partner.commercial_partner_id IN %(ids)s
+                       AND line.parent_state = 'posted'
+                       AND account.account_type IN ('asset_receivable', 'liability_payable')
+                       AND NOT line.reconciled
+                       AND line.amount_residual != 0
+                     GROUP BY partner.commercial_partner_id
+                    """,
+                    ids=ids,
+                )
+            )
+            for commercial_id, residual, count in rows:
+                facts[commercial_id].update(open_balance=residual or 0.0, open_items=bool(count))
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT partner.commercial_partner_id, COUNT(DISTINCT move.id)
+                      FROM account_move move
+                      JOIN res_partner partner ON partner.id = move.partner_id
+                     WHERE partner.commercial_partner_id IN %(ids)s
+                       AND move.state = 'draft'
+                       AND NOT COALESCE(move.posted_before, FALSE)
+                     GROUP BY partner.commercial_partner_id
+                    """,
+                    ids=ids,
+                )
+            )
+            for commercial_id, count in rows:
+                facts[commercial_id]["drafts"] = count
+        return facts
+
+    @api.model
+    def _kk_retention_end(self, company, document_date):
+        """Last day of retention for a document: end of its fiscal year in ``company``, plus 5 fiscal years.
+
+        Taken as the end of the fiscal year 5 years later rather than ``date + 5 years``, so that a fiscal year
+        ending on the last day of February ends on the 29th in a leap year.
+        """
+        fiscal_year_end = company.compute_fiscalyear_dates(document_date)["date_to"]
+        return company.compute_fiscalyear_dates(fiscal_year_end + relativedelta(years=RETENTION_YEARS))["date_to"]
+
+    def _kk_erasure_refusals(self, facts=None):
+        """Why each commercial partner cannot be anonymised today: ``{partner id: [translated reasons]}``."""
+        partners = self.commercial_partner_id
+        facts = facts or partners._kk_bookkeeping_facts()
+        today = fields.Date.context_today(self)
+        families = dict.fromkeys(partners.ids, self.browse())
+        for member in partners._kk_family():
+            families.setdefault(member.commercial_partner_id.id, self.browse())
+            families[member.commercial_partner_id.id] |= member
+        member_ids = [member.id for family in families.values() for member in family]
+        company_partners = (
+            self.env["res.company"].sudo().with_context(active_test=False).search([("partner_id", "in", member_ids)])
+        ).partner_id
+        user_partners = (
+            self.env["res.users"].sudo().with_context(active_test=False).search([("partner_id", "in", member_ids)])
+        ).partner_id
+        refusals = {}
+        for partner in partners:
+            fact, family, reasons = facts.get(partner.id, {}), families.get(partner.id, partner), []
+            if partner.kk_anonymised:
+                reasons.append(_("The customer is already anonymised."))
+            if family & company_partners:
+                reasons.append(_("The partner is a company of this database."))
+            if family & user_partners:
+                reasons.append(_("The partner or one of its contacts is linked to a user."))
+            if fact.get("retention_until") and fact["retention_until"] >= today:
+                reasons.append(
+                    _(
+                        "Bookkeeping documents must be kept until %(date)s (bokføringsloven § 13).",
+                        date=fact["retention_until"],
+                    )
+                )
+            if fact.get("open_items"):
+                reasons.append(_("The customer has open items (balance %(balance)s).", balance=fact["open_balance"]))
+            if fact.get("drafts"):
+                reasons.append(_("The customer has %(count)s unposted draft entries.", count=fact["drafts"]))
+            if reasons:
+                refusals[partner.id] = reasons
+        return refusals
+
+    def _kk_anonymise(self):
+        """Erase the personal data of these customers and their contacts; keep every bookkeeping record.
+
+        Refuses (``UserError``) unless every customer may be anonymised. The caller checks the user's role; the
+        work itself runs as superuser because it removes chatter, followers and attachments that the user may not
+        own. The field-level audit trail is suspended while the values are cleared — it would copy the erased data
+        into the trail — and one ``anonymise`` entry per partner records who and when, naming the cleared fields
+        but not their values.
+        """
+        partners = self.commercial_partner_id
+        refusals = partners._kk_erasure_refusals()
+        if refusals:
+            lines = [
+                f"{self.browse(pid).display_name}: {' '.join(reasons)}"  # names shown only to the privacy officer
+                for pid, reasons in refusals.items()
+            ]
+            raise UserError(_("The customer cannot be anonymised:\n%(reasons)s", reasons="\n".join(lines)))
+        family = partners._kk_family().sudo()
+        emails = family._kk_normalized_emails()
+        today = fields.Date.context_today(self)
+        entries = []
+        Partner = family.with_context(tracking_disable=True, kk_brreg_no_queue=True, active_test=False)
+        with audit_suspended(self.env):
+            for member in Partner:
+                vals = member._kk_anonymised_values()
+                member.write(vals)
+                entries.append(
+                    {
+                        "res_model": self._name,
+                        "res_id": member.id,
+                        "partner_id": member.id,
+                        "record_name": vals["name"],
+                        "action": "anonymise",
+                        "new_value": ", ".join(sorted(name for name in vals if name != "name")),
+                    }
+                )
+            Partner.write({"active": False, "kk_anonymised": True, "kk_anonymised_date": today})
+        family._kk_erase_related(emails)
+        self.env["kundekartotek.audit.log"]._kk_append(entries)
+        for partner in partners.sudo():
+            partner.message_post(body=_("Personal data erased: the bookkeeping retention period has ended."))
+        _logger.info("Anonymised %s customers (%s partners)", len(partners), len(family))
+        return True
+
+    def _kk_anonymised_values(self):
+        """The values that replace this partner's personal data (only fields that are set, to keep the log short)."""
+        self.ensure_one()
+        if self.commercial_partner_id == self:
+            name = _("Anonymised customer %(id)s", id=self.id)
+        else:
+            name = _("Anonymised contact %(id)s", id=self.id)
+        names = list(ERASED_FIELDS)
+        if self.commercial_partner_id == self and self.customer_type == "private":
+            names += PRIVATE_ERASED_FIELDS
+        vals = {name: False for name in names if name in self._fields and self[name]}
+        vals["name"] = name
+        return vals
+
+    def _kk_erase_related(self, emails):
+        """Remove what surrounds the partners and is not bookkeeping material (called as superuser).
+
+        The partners' own chatter, activities, followers (the partners following anything, and anyone following
+        them), attachments filed on the partners, bank accounts no entry refers to, and the blacklist entries of
+        their erased addresses that no remaining partner uses. Entries, journal items, and the messages and
+        attachments of entries stay untouched.
+        """
+        ids = self.ids
+        env = self.env
+        # Bank accounts first: account logs their removal on the partner's chatter, which is cleared next.
+        banks = env["res.partner.bank"].with_context(active_test=False).search([("partner_id", "in", ids)])
+        used = banks._kk_referenced_by_entries()
+        used.write({"acc_holder_name": False})
+        (banks - used)._kk_erase()
+        env["mail.message"].search(
+            [
+                "|",
+                "&",
+                ("model", "=", self._name),
+                ("res_id", "in", ids),
+                "&",
+                ("model", "=", banks._name),
+                ("res_id", "in", used.ids),
+            ]
+        ).unlink()
+        env["mail.activity"].search([("res_model", "=", self._name), ("res_id", "in", ids)]).unlink()
+        env["mail.followers"].search(
+            ["|", ("partner_id", "in", ids), "&", ("res_model", "=", self._name), ("res_id", "in", ids)]
+        ).unlink()
+        env["ir.attachment"].search([("res_model", "=", self._name), ("res_id", "in", ids)]).unlink()
+        if emails:
+            still_used = set(
+                self.with_context(active_test=False)
+                .search([("email_normalized", "in", list(emails)), ("id", "not in", ids)])
+                .mapped("email_normalized")
+            )
+            env["mail.blacklist"].with_context(active_test=False).search(
+                [("email", "in", list(emails - still_used))]
+            ).unlink()
+
+    # Cron ---------------------------------------------------------------------------------------------------------
+    @api.model
+    def _cron_kk_anonymise_expired(self, batch_size=50):
+        """Anonymise archived or restricted customers whose retention has ended (cron, off by default).
+
+        Only for companies with *Anonymise automatically* set; a customer shared by the companies (no company of
+        its own) only when every company it has documents in has it set. An active, unrestricted customer is never
+        anonymised by the machine: someone must first archive or restrict it. No ``cr.commit()``: each call
+        handles one batch and reports its progress, and Odoo's cron runner commits after every call and calls again
+        while customers remain, so each batch is its own transaction and a failure loses one batch only.
+        """
+        companies = self.env["res.company"].sudo().search([("kk_auto_anonymise", "=", True)])
+        if not companies:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        candidates = self.with_context(active_test=False).search(
+            [
+                ("parent_id", "=", False),
+                ("customer_rank", ">", 0),
+                ("kk_anonymised", "=", False),
+                "|",
+                ("active", "=", False),
+                ("kk_restricted", "=", True),
+                ("company_id", "in", [False, *companies.ids]),
+            ],
+            order="id",
+        )
+        eligible = self.browse()
+        for chunk in split_every(1000, candidates.ids, self.browse):
+            facts = chunk._kk_bookkeeping_facts()
+            refusals = chunk._kk_erasure_refusals(facts=facts)
+            for partner in chunk:
+                # A customer shared by all companies: every company it has documents in must have asked for it.
+                if partner.id not in refusals and facts[partner.id]["company_ids"] <= set(companies.ids):
+                    eligible |= partner
+        batch = eligible[:batch_size]
+        if batch:
+            batch._kk_anonymise()
+        _logger.info(
+            "Automatic anonymisation: %s customers anonymised, %s waiting", len(batch), len(eligible) - len(batch)
+        )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(eligible) - len(batch))

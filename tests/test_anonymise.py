@@ -1,0 +1,283 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from datetime import date
+
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import make_role_user
+
+TODAY = "2026-03-01"
+
+
+@tagged("post_install", "-at_install")
+class TestAnonymise(AccountTestInvoicingCommon):
+    """Restriction and erasure keep every bookkeeping record; the personal data around them goes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.officer = make_role_user(cls.env, "privacy_officer", login="kk_erase_officer")
+        cls.clerk = make_role_user(cls.env, "user", login="kk_erase_clerk")
+        cls.Log = cls.env["kundekartotek.audit.log"].sudo()
+        # A private customer of 2019, settled in January 2020: retained until the end of 2025.
+        cls.kari = cls.env["res.partner"].create(
+            {
+                "name": "Kari Nordmann",
+                "email": "kari@nordmann.example",
+                "phone": "+47 912 34 567",
+                "street": "Storgata 1",
+                "zip": "0155",
+                "city": "Oslo",
+                "comment": "<p>Ringer helst etter kl. 16</p>",
+                "fodselsnummer": "15108695088",
+            }
+        )
+        cls.bank_used = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.kari.id, "acc_number": "15032080119", "acc_holder_name": "Kari Nordmann"}
+        )
+        cls.bank_unused = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.kari.id, "acc_number": "86011117947", "acc_holder_name": "Kari Nordmann"}
+        )
+        cls.invoice = cls._invoice(cls.kari, 1000, "2019-03-10")
+        refund = cls.init_invoice("out_refund", partner=cls.kari, invoice_date="2019-04-01", amounts=[200], taxes=[])
+        refund.partner_bank_id = cls.bank_used
+        refund.action_post()
+        (cls.invoice + refund).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
+        cls._pay(cls.invoice, 800, "2020-01-15")
+        cls.invoice.message_post(body="Faktura sendt til kunden")
+        cls.invoice_pdf = cls.env["ir.attachment"].create(
+            {
+                "name": "faktura.pdf",
+                "res_model": "account.move",
+                "res_id": cls.invoice.id,
+                "raw": cls.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices", cls.invoice.ids)[0],
+            }
+        )
+        # A business customer with a contact person and an unpaid invoice of 2018.
+        cls.debtor = cls.env["res.partner"].create({"name": "Skyldner AS", "is_company": True})
+        cls.debtor_contact = cls.env["res.partner"].create(
+            {"name": "Per Skyldner", "parent_id": cls.debtor.id, "email": "per@skyldner.example"}
+        )
+        cls._invoice(cls.debtor, 500, "2018-05-01")
+
+    @classmethod
+    def _invoice(cls, partner, amount, invoice_date):
+        return cls.init_invoice(
+            "out_invoice", partner=partner, invoice_date=invoice_date, amounts=[amount], taxes=[], post=True
+        )
+
+    @classmethod
+    def _pay(cls, invoice, amount, payment_date):
+        cls.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": amount, "payment_date": payment_date}
+        )._create_payments()
+
+    def _ledger(self):
+        """General-ledger balance per account, and every journal item with its amounts."""
+        self.env.flush_all()
+        Line = self.env["account.move.line"].sudo()
+        balances = {
+            account.id: round(balance, 2) for account, balance in Line._read_group([], ["account_id"], ["balance:sum"])
+        }
+        lines = {
+            line.id: (line.move_id.id, line.account_id.id, line.balance, line.amount_currency)
+            for line in Line.search([])
+        }
+        return balances, lines
+
+    def _wizard(self, partner, user=None):
+        Wizard = self.env["kundekartotek.anonymise"].with_user(user or self.officer)
+        return Wizard.with_context(active_model="res.partner", active_id=partner.id).create({})
+
+    # Retention --------------------------------------------------------------------------------------------------
+    def test_retention_runs_five_years_after_the_fiscal_year_of_the_latest_document(self):
+        # The invoice is of 2019, but the payment of January 2020 is a bookkeeping document too.
+        self.assertEqual(self.kari.kk_retention_until, date(2025, 12, 31))
+        self.assertEqual(self.debtor_contact.kk_retention_until, date(2023, 12, 31))
+        wizard = self._wizard(self.kari)
+        self.assertEqual(wizard.earliest_date, date(2026, 1, 1))
+
+    def test_retention_with_a_fiscal_year_ending_in_june_and_in_february(self):
+        company = self.env.company
+        company.write({"fiscalyear_last_month": "6", "fiscalyear_last_day": 30})
+        self.kari.invalidate_recordset(["kk_retention_until"])
+        self.assertEqual(self.kari.kk_retention_until, date(2025, 6, 30))  # 2020-01-15 lies in the year to 30.06.2020
+        company.write({"fiscalyear_last_month": "2", "fiscalyear_last_day": 28})
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner._kk_retention_end(company, date(2019, 5, 1)), date(2025, 2, 28))
+        # The year to February 2019 ends on the 28th; five years on, February has a 29th.
+        self.assertEqual(Partner._kk_retention_end(company, date(2018, 5, 1)), date(2024, 2, 29))
+
+    # Refusals and restriction -----------------------------------------------------------------------------------
+    def test_refused_within_retention_and_restriction_offered_instead(self):
+        with freeze_time("2025-06-01"):
+            wizard = self._wizard(self.kari)
+            self.assertFalse(wizard.allowed)
+            self.assertIn("2025-12-31", wizard.refusal)
+            with self.assertRaises(UserError):
+                wizard.action_anonymise()
+            wizard.action_restrict()
+        self.assertTrue(self.kari.kk_restricted)
+        self.assertEqual(self.kari.name, "Kari Nordmann")
+
+    @freeze_time(TODAY)
+    def test_refused_with_an_open_balance(self):
+        wizard = self._wizard(self.debtor_contact)
+        self.assertEqual(wizard.partner_id, self.debtor)
+        self.assertFalse(wizard.allowed)
+        self.assertAlmostEqual(wizard.open_balance, 500)
+        self.assertIn("open items", wizard.refusal)
+        with self.assertRaises(UserError):
+            self.debtor._kk_anonymise()
+        self.assertEqual(self.debtor_contact.email, "per@skyldner.example")
+
+    def test_refused_for_a_user_or_a_company(self):
+        refusals = (self.officer.partner_id + self.env.company.partner_id)._kk_erasure_refusals()
+        self.assertIn("linked to a user", refusals[self.officer.partner_id.id][0])
+        self.assertIn("company", " ".join(refusals[self.env.company.partner_id.id]))
+
+    def test_restriction_hides_marks_and_stops_marketing(self):
+        self.debtor_contact.with_user(self.officer).action_kk_restrict()
+        self.assertTrue(self.debtor.kk_restricted)
+        self.assertTrue(self.debtor.kk_restricted_date)
+        self.assertTrue(self.debtor_contact.is_blacklisted)
+        # The customer list opens with the "not restricted" filter, which leaves out the customer and its contacts.
+        action = self.env.ref("kundekartotek.res_partner_action_customer")
+        self.assertEqual(safe_eval(action.context)["search_default_kk_not_restricted"], 1)
+        arch = etree.fromstring(self.env["res.partner"].get_view(view_type="search")["arch"])
+        domain = safe_eval(arch.xpath("//filter[@name='kk_not_restricted']")[0].get("domain"))
+        shown = self.env["res.partner"].search(
+            domain + [("id", "in", (self.debtor | self.debtor_contact | self.kari).ids)]
+        )
+        self.assertEqual(shown, self.kari)
+        entry = self.Log.search([("res_id", "=", self.debtor.id), ("field_name", "=", "kk_restricted")])
+        self.assertEqual((entry.user_id, entry.new_value), (self.officer, "True"))
+        # Lifting keeps the address on the blacklist: marketing needs the customer's consent again.
+        self.debtor.with_user(self.officer).action_kk_lift_restriction()
+        self.assertFalse(self.debtor.kk_restricted)
+        self.assertTrue(self.debtor_contact.is_blacklisted)
+
+    def test_only_a_privacy_officer_restricts_or_anonymises(self):
+        with self.assertRaises(AccessError):
+            self._wizard(self.kari, user=self.clerk)
+        with self.assertRaises(AccessError):
+            self.kari.with_user(self.clerk).action_kk_restrict()
+        with self.assertRaises(AccessError):
+            self.kari.with_user(self.clerk).write({"kk_restricted": True})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.clerk).create({"name": "Sneaky", "kk_anonymised": True})
+        self.assertFalse(self.kari.kk_restricted)
+
+    # Anonymisation ----------------------------------------------------------------------------------------------
+    @freeze_time(TODAY)
+    def test_anonymisation_erases_personal_data_and_keeps_the_bookkeeping(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Ola Nordmann", "parent_id": self.kari.id, "email": "ola@nordmann.example", "mobile": "99999999"}
+        )
+        self.kari.message_post(body="Kunden ringte om adresseendring")
+        note = self.env["ir.attachment"].create(
+            {"name": "notat.txt", "raw": b"x", "res_model": "res.partner", "res_id": self.kari.id}
+        )
+        self.kari.message_subscribe(partner_ids=self.clerk.partner_id.ids)
+        self.env["mail.blacklist"]._add("kari@nordmann.example")
+        moves = self.env["account.move"].search([("partner_id", "=", self.kari.id)])
+        move_messages = moves.message_ids
+        balances, lines = self._ledger()
+        number = self.kari.ref
+
+        wizard = self._wizard(self.kari)
+        self.assertTrue(wizard.allowed, wizard.refusal)
+        wizard.action_anonymise()
+
+        partner = self.kari.with_context(active_test=False)
+        self.assertEqual(partner.name, f"Anonymised customer {partner.id}")
+        for name in ("email", "phone", "street", "zip", "city", "comment", "vat"):
+            self.assertFalse(partner[name], name)
+        self.assertFalse(partner.sudo().fodselsnummer)
+        self.assertEqual(partner.ref, number, "the customer number links the kept entries")
+        self.assertTrue(partner.kk_anonymised and not partner.active)
+        self.assertEqual(contact.name, f"Anonymised contact {contact.id}")
+        self.assertFalse(contact.email or contact.mobile)
+        # Around the partner: chatter (but the note saying it was erased), followers, attachments, unused banks.
+        self.assertEqual(len(partner.message_ids), 1)
+        self.assertNotIn("Nordmann", partner.message_ids.body)
+        self.assertFalse(partner.message_follower_ids)
+        self.assertFalse(note.exists())
+        self.assertFalse(self.bank_unused.with_context(active_test=False).exists())
+        self.assertTrue(self.bank_used.exists())
+        self.assertFalse(self.bank_used.acc_holder_name)
+        self.assertFalse(
+            self.env["mail.blacklist"].with_context(active_test=False).search([("email", "=", "kari@nordmann.example")])
+        )
+        # Bookkeeping: same entries, lines and amounts, same balances, the invoice's PDF and messages kept.
+        self.assertEqual(self._ledger(), (balances, lines))
+        self.assertEqual(moves.exists(), moves)
+        self.assertTrue(all(state == "posted" for state in moves.mapped("state")))
+        self.assertTrue(self.invoice_pdf.exists())
+        self.assertEqual(moves.message_ids & move_messages, move_messages)
+        # The trail records the event and the cleared fields, never the erased values.
+        entries = self.Log.search([("res_id", "in", (partner | contact).ids), ("action", "=", "anonymise")])
+        self.assertEqual(len(entries), 2)
+        self.assertIn("email", entries.filtered(lambda e: e.res_id == partner.id).new_value)
+        self.assertFalse(any("Nordmann" in (e.new_value or "") + (e.record_name or "") for e in entries))
+        since = self.Log.search([("id", ">", min(entries.ids) - 1)])
+        self.assertFalse(any("nordmann.example" in (e.old_value or "") for e in since))
+        self.assertEqual(self.Log.action_verify_chain()["params"]["type"], "success")
+        with self.assertRaises(UserError):
+            partner._kk_anonymise()
+
+    def test_merging_customers_keeps_the_ledger(self):
+        first = self.env["res.partner"].create({"name": "Dobbel AS", "is_company": True, "email": "a@dobbel.example"})
+        second = self.env["res.partner"].create({"name": "Dobbel A/S", "is_company": True, "email": "b@dobbel.example"})
+        invoices = self._invoice(first, 300, "2025-02-01") + self._invoice(second, 700, "2025-03-01")
+        self._pay(invoices[0], 300, "2025-02-20")
+        for invoice in invoices:
+            invoice.message_post(body="Purring sendt")
+        messages = invoices.message_ids
+        balances, lines = self._ledger()
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [Command.set((first | second).ids)], "dst_partner_id": first.id}
+        )
+        wizard.action_merge()
+        self.assertFalse(second.exists())
+        self.assertEqual(self._ledger(), (balances, lines))
+        self.assertEqual(invoices.exists(), invoices)
+        self.assertEqual(invoices.mapped("partner_id"), first)
+        self.assertEqual(invoices.message_ids & messages, messages)
+        self.assertAlmostEqual(first.credit, 700)
+
+    # Cron -------------------------------------------------------------------------------------------------------
+    @freeze_time(TODAY)
+    def test_cron_anonymises_only_archived_or_restricted_customers_out_of_retention(self):
+        def customer(name, **vals):
+            partner = self.env["res.partner"].create({"name": name, "email": f"{name.lower()}@x.example"})
+            invoice = self._invoice(partner, 100, "2018-06-01")
+            if vals.pop("paid", True):
+                self._pay(invoice, 100, "2018-06-10")
+            partner.write(vals)
+            return partner
+
+        active = customer("Aktiv")
+        archived = customer("Arkivert", active=False)
+        restricted = customer("Sperret")
+        restricted.with_user(self.officer).action_kk_restrict()
+        unpaid = customer("Ubetalt", active=False, paid=False)
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        Partner._cron_kk_anonymise_expired()
+        self.assertFalse((active | archived | restricted | unpaid).filtered("kk_anonymised"), "setting off")
+
+        settings = self.env["res.config.settings"].create({"kk_auto_anonymise": True})
+        settings.execute()
+        self.assertTrue(self.env.ref("kundekartotek.ir_cron_kk_anonymise").active)
+        Partner._cron_kk_anonymise_expired()
+        self.assertEqual((active | archived | restricted | unpaid).filtered("kk_anonymised"), archived | restricted)
+        self.assertEqual(active.name, "Aktiv")
+        self.assertFalse(archived.email)
