@@ -253,6 +253,12 @@ class TestAnonymise(AccountTestInvoicingCommon):
         self.assertEqual(invoices.mapped("partner_id"), first)
         self.assertEqual(invoices.message_ids & messages, messages)
         self.assertAlmostEqual(first.credit, 700)
+        # The trail says where the deleted customer went, on the card of the one that remains.
+        merged = self.Log.search([("action", "=", "merge"), ("partner_id", "=", first.id)])
+        self.assertEqual(sorted(merged.mapped("res_id")), sorted([first.id, second.id]))
+        self.assertIn(f"(#{second.id})", merged.filtered(lambda e: e.res_id == first.id).old_value)
+        self.assertIn(f"(#{first.id})", merged.filtered(lambda e: e.res_id == second.id).new_value)
+        self.assertEqual(self.Log.action_verify_chain()["params"]["type"], "success")
 
     # Cron -------------------------------------------------------------------------------------------------------
     @freeze_time(TODAY)

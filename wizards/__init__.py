@@ -6,3 +6,4 @@ from . import kundekartotek_ledger_wizard
 from . import kundekartotek_brreg_lookup
 from . import kundekartotek_brreg_lookup_line
 from . import kundekartotek_anonymise
+from . import base_partner_merge_automatic_wizard
