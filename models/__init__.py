@@ -15,3 +15,7 @@ from . import res_company_brreg
 from . import res_config_settings_brreg
 from . import res_partner_brreg
 from . import kundekartotek_brreg_monitor
+from . import kundekartotek_append_only
+from . import kundekartotek_access_log
+from . import kundekartotek_consent
+from . import res_partner_privacy

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import hashlib
 import json
+import threading
+from urllib.parse import urlparse
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -89,6 +91,11 @@ class KundekartotekAuditLog(models.Model):
             if path.startswith(("/xmlrpc", "/jsonrpc", "/json/")):
                 return "api"
             return "ui"
+        # XML-RPC and JSON-RPC calls run with the request taken off the stack (odoo.http.dispatch_rpc); the
+        # thread still knows the URL it serves.
+        path = urlparse(getattr(threading.current_thread(), "url", "") or "").path
+        if path.startswith(("/xmlrpc", "/jsonrpc")):
+            return "api"
         return "other"
 
     @staticmethod

@@ -36,6 +36,8 @@ DEFAULT_AUDIT_FIELDS = (
     "user_id",
     "category_id",
     "active",
+    "legal_basis",
+    "legal_basis_note",
 )
 MASKED_FIELDS = {"fodselsnummer"}
 

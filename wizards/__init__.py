@@ -5,3 +5,5 @@ from . import kundekartotek_ageing_wizard
 from . import kundekartotek_ledger_wizard
 from . import kundekartotek_brreg_lookup
 from . import kundekartotek_brreg_lookup_line
+from . import kundekartotek_consent_wizard
+from . import kundekartotek_gdpr_export
