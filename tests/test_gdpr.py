@@ -224,3 +224,13 @@ class TestGdpr(AccountTestInvoicingCommon):
             Export.export_partner_data("Kari")
         with self.assertRaisesRegex(UserError, "no customer with id"):
             Export.create({"partner_id": missing})
+
+    def test_deleting_a_person_takes_the_consents_and_keeps_the_access_log(self):
+        person = self.env["res.partner"].sudo().create({"name": "Slett Meg", "fodselsnummer": FNR})
+        self._consent(person, "given")
+        self.env["kundekartotek.gdpr.export"].with_user(self.officer).export_partner_data(person.id)
+        person_id = person.id
+        person.unlink()
+        self.assertFalse(self.env["kundekartotek.consent"].sudo().search([("partner_id", "=", person_id)]))
+        log = self.env["kundekartotek.access.log"].sudo().search([("subject_id", "=", person_id)])
+        self.assertEqual((log.kind, log.partner_id.id), ("access_request", False))
