@@ -38,6 +38,8 @@ DEFAULT_AUDIT_FIELDS = (
     "user_id",
     "category_id",
     "active",
+    "legal_basis",
+    "legal_basis_note",
 )
 MASKED_FIELDS = {"fodselsnummer"}
 # Set in the cursor's transaction data (never in the context, which any RPC caller controls) while code that writes

@@ -356,6 +356,13 @@ class ResPartner(models.Model):
             ["|", ("partner_id", "in", ids), "&", ("res_model", "=", self._name), ("res_id", "in", ids)]
         ).unlink()
         env["ir.attachment"].search([("res_model", "=", self._name), ("res_id", "in", ids)]).unlink()
+        # The consent history proves consent to marketing; after erasure there is no processing left for it to
+        # justify, and its wording and sources are personal data. Its rows are permanent for the ORM (evidence
+        # while the person is a customer), so they go in SQL, the same way a deleted partner's rows cascade.
+        env["kundekartotek.consent"].flush_model()
+        env.cr.execute(SQL("DELETE FROM kundekartotek_consent WHERE partner_id = ANY(%s)", ids))
+        self.invalidate_recordset(["consent_ids"])
+        self.modified(["consent_ids"])
         if emails:
             still_used = set(
                 self.with_context(active_test=False)

@@ -2,3 +2,4 @@ from . import kundekartotek_ageing_report
 from . import report_ageing
 from . import ageing_xlsx
 from . import report_ledger
+from . import report_gdpr_export

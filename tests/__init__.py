@@ -9,3 +9,5 @@ from . import test_postal
 from . import test_brreg
 from . import test_roles
 from . import test_anonymise
+from . import test_access_log
+from . import test_gdpr

@@ -188,6 +188,10 @@ class TestAnonymise(AccountTestInvoicingCommon):
         )
         self.kari.message_subscribe(partner_ids=self.clerk.partner_id.ids)
         self.env["mail.blacklist"]._add("kari@nordmann.example")
+        self.env["kundekartotek.consent"].create(
+            {"partner_id": self.kari.id, "purpose": "email", "state": "given", "source": "paper", "text_version": "v1"}
+        )
+        self.assertTrue(self.kari.marketing_consent_email)
         moves = self.env["account.move"].search([("partner_id", "=", self.kari.id)])
         move_messages = moves.message_ids
         balances, lines = self._ledger()
@@ -196,6 +200,8 @@ class TestAnonymise(AccountTestInvoicingCommon):
         wizard = self._wizard(self.kari)
         self.assertTrue(wizard.allowed, wizard.refusal)
         wizard.action_anonymise()
+        self.assertFalse(self.env["kundekartotek.consent"].search([("partner_id", "=", self.kari.id)]))
+        self.assertFalse(self.kari.marketing_consent_email)
 
         partner = self.kari.with_context(active_test=False)
         self.assertEqual(partner.name, f"Anonymised customer {partner.id}")

@@ -7,3 +7,5 @@ from . import kundekartotek_brreg_lookup
 from . import kundekartotek_brreg_lookup_line
 from . import kundekartotek_anonymise
 from . import base_partner_merge_automatic_wizard
+from . import kundekartotek_consent_wizard
+from . import kundekartotek_gdpr_export

@@ -1,0 +1,153 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, fields, models
+
+LEGAL_BASES = [
+    ("contract", "Contract"),
+    ("legal_obligation", "Legal obligation"),
+    ("consent", "Consent"),
+    ("legitimate_interest", "Legitimate interest"),
+]
+PERSONAL_ID_FIELD = "fodselsnummer"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    legal_basis = fields.Selection(
+        LEGAL_BASES,
+        compute="_compute_legal_basis",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Why the register may hold this person's data (GDPR art. 6): a contract with the customer, a legal "
+        "obligation such as bookkeeping, the person's consent, or a legitimate interest (e.g. a contact person at a "
+        "business customer).",
+    )
+    legal_basis_note = fields.Char(
+        tracking=True,
+        help="What the legal basis rests on, e.g. the agreement, the act (bokføringsloven) or the interest weighed.",
+    )
+    consent_ids = fields.One2many("kundekartotek.consent", "partner_id", string="Consent history")
+    marketing_consent_email = fields.Boolean(
+        string="Marketing by e-mail",
+        compute="_compute_marketing_consent",
+        store=True,
+        help="The latest recorded consent event for e-mail marketing is a consent given.",
+    )
+    marketing_consent_sms = fields.Boolean(
+        string="Marketing by SMS",
+        compute="_compute_marketing_consent",
+        store=True,
+        help="The latest recorded consent event for SMS marketing is a consent given.",
+    )
+    marketing_consent = fields.Boolean(
+        compute="_compute_marketing_consent",
+        store=True,
+        help="The person currently consents to marketing by at least one channel.",
+    )
+    access_log_count = fields.Integer(compute="_compute_access_log_count", string="Access log entries")
+
+    @api.depends("parent_id")
+    def _compute_legal_basis(self):
+        """Propose a basis: contact persons of a business are held on legitimate interest, the rest on contract."""
+        for partner in self:
+            if partner.legal_basis:
+                continue
+            partner.legal_basis = "legitimate_interest" if partner.parent_id else "contract"
+
+    @api.depends("consent_ids.state", "consent_ids.purpose", "consent_ids.date")
+    def _compute_marketing_consent(self):
+        """Stored, so that lists filter on it at scale; consent events are append-only, so it follows each new one."""
+        for partner in self:
+            latest = {}
+            for consent in partner.consent_ids.sorted(lambda c: (c.date, c._origin.id or 0)):
+                latest[consent.purpose] = consent.state == "given"
+            partner.marketing_consent_email = latest.get("email", False)
+            partner.marketing_consent_sms = latest.get("sms", False)
+            partner.marketing_consent = any(latest.values())
+
+    def _compute_access_log_count(self):
+        Log = self.env["kundekartotek.access.log"]
+        counts = {}
+        if Log.has_access("read"):
+            counts = dict(Log._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.access_log_count = counts.get(partner, 0)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """Log every fødselsnummer sent to a user: form, list, ``read``/``search_read`` over RPC all come here.
+
+        Reads done as superuser are the module's own work (masking, audit snapshots) and are not logged; neither
+        are empty values: nothing was read.
+        """
+        result = super()._read_format(fnames, load=load)
+        if fnames and PERSONAL_ID_FIELD in fnames and not self.env.su:
+            ids = [values["id"] for values in result if values.get(PERSONAL_ID_FIELD)]
+            if ids:
+                self.env["kundekartotek.access.log"]._kk_log(self.browse(ids), "read_personal_id")
+        return result
+
+    def web_read(self, specification):
+        """Run the form's read in a read/write transaction: it may have to write the access log.
+
+        ``web_read`` is flagged read-only in core, which lets a database with a replica serve it from a read-only
+        cursor; the insert of the access log entry would then fail and the request be retried.
+        """
+        return super().web_read(specification)
+
+    web_read._readonly = False
+
+    def export_data(self, fields_to_export):
+        """Log the export of fødselsnumre from the list view's *Export* (the file leaves the register)."""
+        result = super().export_data(fields_to_export)
+        if not self.env.su:
+            exported = self.browse()
+            for path in fields_to_export:
+                parts = path.split("/")
+                if parts[-1] != PERSONAL_ID_FIELD:
+                    continue
+                holders = self.mapped("/".join(parts[:-1]).replace("/", ".")) if len(parts) > 1 else self
+                if holders._name == self._name:
+                    exported |= holders.sudo().filtered(PERSONAL_ID_FIELD).sudo(False)
+            if exported:
+                self.env["kundekartotek.access.log"]._kk_log(
+                    exported, "export_personal_id", _("Spreadsheet export of %(count)s records", count=len(self))
+                )
+        return result
+
+    def action_kk_record_consent(self):
+        """Open the consent wizard for this person (``default_state`` in the context: given or withdrawn)."""
+        self.ensure_one()
+        state = self.env.context.get("kk_consent_state") or "given"
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Record consent") if state == "given" else _("Withdraw consent"),
+            "res_model": "kundekartotek.consent.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id, "default_state": state},
+        }
+
+    def action_kk_open_access_log(self):
+        """The access log of this person."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Access log of %(partner)s", partner=self.display_name),
+            "res_model": "kundekartotek.access.log",
+            "view_mode": "list,form",
+            "domain": [("subject_id", "=", self.id)],
+        }
+
+    def action_kk_gdpr_export(self):
+        """Open the right of access export for this person."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Right of access"),
+            "res_model": "kundekartotek.gdpr.export",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
