@@ -60,6 +60,7 @@
         "demo/kundekartotek_customer_category_demo.xml",
         "demo/kundekartotek_postal_code_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/kundekartotek_consent_demo.xml",
         "demo/account_move_demo.xml",
     ],
     "assets": {
