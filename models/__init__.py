@@ -15,3 +15,7 @@ from . import res_company_brreg
 from . import res_config_settings_brreg
 from . import res_partner_brreg
 from . import kundekartotek_brreg_monitor
+from . import res_company_reminder
+from . import res_config_settings_reminder
+from . import kundekartotek_reminder
+from . import res_partner_reminder

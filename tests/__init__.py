@@ -7,3 +7,5 @@ from . import test_numbering
 from . import test_orgnr
 from . import test_postal
 from . import test_brreg
+from . import test_statement
+from . import test_reminder
