@@ -1,6 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 AGEING_KEYS = ("not_due", "b1", "b2", "b3", "b4")
 
@@ -74,7 +75,10 @@ class ReportKundekartotekStatement(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
-        as_of = fields.Date.to_date(data.get("as_of") or self.env.context.get("kk_as_of"))
+        try:
+            as_of = fields.Date.to_date(data.get("as_of") or self.env.context.get("kk_as_of"))
+        except (TypeError, ValueError) as error:
+            raise UserError(_("The statement date must be a date such as 2026-03-01.")) from error
         as_of = as_of or fields.Date.context_today(self)
         company = self.env.company
         customers = self.env["res.partner"].browse(docids).commercial_partner_id
