@@ -46,11 +46,12 @@ class ResPartner(models.Model):
             [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id)],
             order="partner_id, date desc, id desc",
         )
-        latest = self.env["kundekartotek.reminder"]
+        seen, latest_ids = set(), []
         for reminder in reminders:
-            if reminder.partner_id not in latest.partner_id:
-                latest |= reminder
-        return latest
+            if reminder.partner_id.id not in seen:
+                seen.add(reminder.partner_id.id)
+                latest_ids.append(reminder.id)
+        return reminders.browse(latest_ids)
 
     def action_kk_send_statement(self):
         """Open the mail composer with the statement template, the statement PDF attached."""
@@ -100,10 +101,10 @@ class ResPartner(models.Model):
         overdue = self.env["report.kundekartotek.report_statement"]._kk_statements(
             customers, today, company, overdue_only=True
         )
-        last = customers._kk_last_reminders(company)
+        last = {reminder.partner_id.id: reminder for reminder in customers._kk_last_reminders(company)}
         reminders, refused = Reminder, []
         for customer in customers:
-            previous = last.filtered(lambda r, c=customer: r.partner_id == c)
+            previous = last.get(customer.id, Reminder)
             reason = customer._kk_reminder_refusal(overdue[customer.id], previous, channel, today, company)
             if reason and len(customers) == 1:
                 raise UserError(reason)
@@ -111,7 +112,7 @@ class ResPartner(models.Model):
                 refused.append(reason)
                 continue
             reminders |= customer._kk_remind(overdue[customer.id], previous, channel, today, company)
-        if channel == "letter":
+        if channel == "letter" and reminders:
             return self.env.ref("kundekartotek.action_report_reminder").report_action(
                 reminders.partner_id, data={"reminder_ids": reminders.ids}, config=False
             )
@@ -120,7 +121,7 @@ class ResPartner(models.Model):
     def _kk_reminder_refusal(self, statement, previous, channel, today, company):
         """Why this customer may not get a reminder now (a translated sentence), or ``False``."""
         self.ensure_one()
-        if statement["total"]["residual"] <= 0:
+        if company.currency_id.compare_amounts(statement["total"]["residual"], 0) <= 0:
             return _("Nothing is overdue for %(customer)s.", customer=self.display_name)
         if previous and today < previous.date + timedelta(days=company.kk_reminder_interval_days):
             return _(
