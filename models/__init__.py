@@ -25,3 +25,7 @@ from . import kundekartotek_append_only
 from . import kundekartotek_access_log
 from . import kundekartotek_consent
 from . import res_partner_privacy
+from . import res_company_reminder
+from . import res_config_settings_reminder
+from . import kundekartotek_reminder
+from . import res_partner_reminder

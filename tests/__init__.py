@@ -11,3 +11,5 @@ from . import test_roles
 from . import test_anonymise
 from . import test_access_log
 from . import test_gdpr
+from . import test_statement
+from . import test_reminder

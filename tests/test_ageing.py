@@ -9,13 +9,13 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from .receivables_common import ReceivablesCommon
 
 AS_OF = "2026-03-01"
 
 
 @tagged("post_install", "-at_install")
-class TestAgeing(AccountTestInvoicingCommon):
+class TestAgeing(ReceivablesCommon):
     """Ageing from posted receivable items and their reconciliations, checked against hand-computed figures."""
 
     @classmethod
@@ -32,21 +32,6 @@ class TestAgeing(AccountTestInvoicingCommon):
         refund = cls._invoice(cls.customer, 200, "2026-02-10", "2026-02-10", move_type="out_refund")
         (cls.invoice_b + refund).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
         cls.Report = cls.env["kundekartotek.ageing.report"]
-
-    @classmethod
-    def _invoice(cls, partner, amount, date, due, currency=None, move_type="out_invoice"):
-        move = cls.init_invoice(
-            move_type, partner=partner, invoice_date=date, amounts=[amount], taxes=[], currency=currency
-        )
-        move.invoice_date_due = due
-        move.action_post()
-        return move
-
-    @classmethod
-    def _pay(cls, invoice, amount, date):
-        cls.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
-            {"amount": amount, "payment_date": date}
-        )._create_payments()
 
     def _by_partner(self, as_of=AS_OF, **context):
         report = self.Report.with_context(kk_as_of=as_of, **context)

@@ -1,0 +1,96 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+AGEING_KEYS = ("not_due", "b1", "b2", "b3", "b4")
+
+
+class ReportKundekartotekStatement(models.AbstractModel):
+    """Customer statement (kontoutskrift): a customer's open receivable items as of a date, with an ageing line.
+
+    Every figure is read from ``kundekartotek.ageing.report``, the SQL view behind the ageing report, so the
+    statement and the ageing report cannot disagree, and payments after the date do not count.
+    """
+
+    _name = "report.kundekartotek.report_statement"
+    _description = "Customer Statement PDF"
+
+    @api.model
+    def _kk_statements(self, customers, as_of, company, overdue_only=False, line_ids=None):
+        """Open items and ageing per commercial partner: ``{partner_id: {"lines", "total", "foreign"}}``.
+
+        One query for the items and one grouped query for the buckets, whatever the number of customers, so a
+        batch of reminders costs the same two queries as one statement. Items booked on a contact (a manual
+        entry) roll up to its commercial partner.
+        """
+        customers = customers.commercial_partner_id
+        # The view reads the tables directly: pending ORM changes (a move just posted, a payment just
+        # reconciled) must reach them first.
+        for model in ("account.move", "account.move.line", "account.partial.reconcile"):
+            self.env[model].flush_model()
+        report = self.env["kundekartotek.ageing.report"].with_context(
+            kk_as_of=fields.Date.to_string(as_of), kk_age_by="due", kk_edges=None, kk_company_ids=company.ids
+        )
+        domain = [("partner_id", "child_of", customers.ids)]
+        if overdue_only:
+            domain.append(("days_overdue", ">", 0))
+        if line_ids is not None:
+            domain.append(("move_line_id", "in", line_ids))
+        statements = {
+            customer.id: {"lines": [], "total": dict.fromkeys(("residual",) + AGEING_KEYS, 0.0), "foreign": False}
+            for customer in customers
+        }
+        for row in report.search(domain):
+            statement = statements[row.partner_id.commercial_partner_id.id]
+            move = row.move_id
+            foreign = row.currency_id != row.company_currency_id
+            statement["foreign"] = statement["foreign"] or foreign
+            statement["lines"].append(
+                {
+                    "line": row.move_line_id,
+                    "number": move.name,
+                    "reference": move.ref if move.ref and move.ref != move.name else "",
+                    "date": move.invoice_date or row.date,
+                    "due": row.date_maturity,
+                    "amount": row.move_line_id.balance,
+                    "open": row.residual,
+                    "days_overdue": max(row.days_overdue, 0),
+                    "currency": row.currency_id if foreign else False,
+                    "open_currency": row.residual_currency if foreign else 0.0,
+                }
+            )
+        per_partner, _total = report._kk_totals(domain)
+        for partner, values in per_partner:
+            total = statements[partner.commercial_partner_id.id]["total"]
+            for key, value in values.items():
+                total[key] += value
+        return statements
+
+    @api.model
+    def _kk_labels(self, lang):
+        """The ageing report's bucket headings, in the customer's language."""
+        return self.env["kundekartotek.ageing.report"].with_context(lang=lang, kk_edges=None)._kk_bucket_labels()
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        try:
+            as_of = fields.Date.to_date(data.get("as_of") or self.env.context.get("kk_as_of"))
+        except (TypeError, ValueError) as error:
+            raise UserError(_("The statement date must be a date such as 2026-03-01.")) from error
+        as_of = as_of or fields.Date.context_today(self)
+        company = self.env.company
+        customers = self.env["res.partner"].browse(docids).commercial_partner_id
+        statements = self._kk_statements(customers, as_of, company)
+        return {
+            "doc_ids": customers.ids,
+            "doc_model": "res.partner",
+            "docs": customers,
+            "company": company,
+            "currency": company.currency_id,
+            "as_of": as_of,
+            "statements": statements,
+            "labels": {customer.id: self._kk_labels(customer.lang) for customer in customers},
+            "ageing_keys": AGEING_KEYS,
+        }

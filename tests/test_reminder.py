@@ -1,0 +1,173 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import base64
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import make_role_user
+from .receivables_common import ReceivablesCommon, pdf_text
+
+DAY = "2026-03-01"
+
+
+@tagged("post_install", "-at_install")
+class TestReminder(ReceivablesCommon):
+    """Payment reminders (purring): what is overdue, the 14-day rule, levels, the e-mail, the log and the rights."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The accountant of AccountTestInvoicingCommon also works with the customer register.
+        cls.env.user.groups_id += cls.env.ref("kundekartotek.group_user")
+        cls.eur = cls.setup_other_currency("EUR")  # 2 EUR = 1 company currency from 2017 on
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Purring AS", "is_company": True, "email": "faktura@purring.example"}
+        )
+        cls.contact = cls.env["res.partner"].create({"name": "Per Purring", "parent_id": cls.customer.id})
+        cls.paid = cls.env["res.partner"].create({"name": "Betalt AS", "is_company": True, "email": "b@betalt.example"})
+        cls.no_email = cls.env["res.partner"].create({"name": "Brevkunde AS", "is_company": True})
+        cls.invoice_a = cls._invoice(cls.customer, 1000, "2026-01-01", "2026-01-15")
+        cls.invoice_b = cls._invoice(cls.customer, 1000, "2026-02-01", "2026-02-20")
+        cls.invoice_eur = cls._invoice(cls.customer, 400, "2026-01-20", "2026-02-10", currency=cls.eur)
+        cls.invoice_later = cls._invoice(cls.customer, 500, "2026-02-25", "2026-03-20")  # not due on 1 March
+        cls._pay(cls.invoice_a, 400, "2026-02-01")
+        refund = cls._invoice(cls.customer, 100, "2026-02-10", "2026-02-10", move_type="out_refund")
+        (cls.invoice_b + refund).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
+        paid_invoice = cls._invoice(cls.paid, 300, "2026-01-01", "2026-01-15")
+        cls._pay(paid_invoice, 300, "2026-01-10")
+        cls._invoice(cls.no_email, 250, "2026-01-01", "2026-01-31")
+        cls.Reminder = cls.env["kundekartotek.reminder"]
+
+    def _send(self, partners, channel="email", user=None):
+        partners = partners.with_user(user) if user else partners
+        return partners.with_context(kk_reminder_channel=channel, force_report_rendering=True).action_kk_send_reminder()
+
+    def _reminders(self, partner=None):
+        return self.Reminder.search([("partner_id", "=", (partner or self.customer).id)])
+
+    @freeze_time(DAY)
+    def test_reminder_is_emailed_with_the_overdue_statement_and_logged(self):
+        self._send(self.contact)  # from a contact's card: the customer is reminded
+        reminder = self._reminders()
+        self.assertEqual(len(reminder), 1)
+        # Overdue on 1 March: A 600 (45 days), B 900 (9 days), 400 EUR = 200 (19 days); not the invoice due 20 March.
+        self.assertAlmostEqual(reminder.amount, 1700)
+        self.assertEqual(reminder.level, 1)
+        self.assertEqual(reminder.date, fields.Date.to_date(DAY))
+        self.assertEqual(reminder.payment_deadline, fields.Date.to_date("2026-03-15"))
+        self.assertEqual(reminder.channel, "email")
+        self.assertEqual(reminder.user_id, self.env.user)
+        self.assertEqual(reminder.company_id, self.env.company)
+        self.assertEqual(reminder.line_ids, self._receivable(self.invoice_a + self.invoice_b + self.invoice_eur))
+        self.assertIn(self.invoice_a.name, reminder.invoice_refs)
+        self.assertEqual(self.customer.kk_last_reminder_id, reminder)
+        self.assertEqual(self.customer.kk_reminder_count, 1)
+        message = reminder.mail_message_id
+        self.assertEqual((message.model, message.res_id), ("res.partner", self.customer.id))
+        self.assertEqual(message.partner_ids, self.customer)
+        self.assertIn("03/15/2026", message.body)
+        self.assertIn("1,700.00", message.body)
+        self.assertIn("payment reminder 1", message.subject)
+        content = base64.b64decode(message.attachment_ids.datas)
+        self.assertEqual(message.attachment_ids.name, "Purring - Purring AS.pdf")
+        text = pdf_text(content)
+        self.assertIn("Payment reminder", text)
+        self.assertIn(f"{self.invoice_a.name} 01/01/2026 01/15/2026 $ 1,000.00 $ 600.00 45", text)
+        self.assertIn("Total open $ 1,700.00", text)
+        self.assertNotIn(self.invoice_later.name, text)
+        self.assertIn("03/15/2026", text)
+
+    def test_fourteen_days_between_reminders_and_levels(self):
+        with freeze_time(DAY):
+            self._send(self.customer)
+        with freeze_time("2026-03-14"), self.assertRaisesRegex(UserError, "the next one can be sent from 03/15/2026"):
+            self._send(self.customer)
+        with freeze_time("2026-03-21"):
+            self._send(self.customer)
+        second = self._reminders()[0]
+        self.assertEqual(second.level, 2)  # A, B and the EUR invoice are still overdue
+        # The invoice due on 20 March is overdue now, and named.
+        self.assertIn(self._receivable(self.invoice_later), second.line_ids)
+        # Everything reminded is paid; a new invoice falls overdue: the chain starts again at level 1.
+        for invoice in self.invoice_a + self.invoice_b + self.invoice_eur + self.invoice_later:
+            self._pay(invoice, invoice.amount_residual, "2026-03-22")
+        fresh = self._invoice(self.customer, 800, "2026-03-23", "2026-04-06")
+        with freeze_time("2026-04-10"):
+            self._send(self.customer)
+        third = self._reminders()[0]
+        self.assertEqual((third.level, third.line_ids), (1, self._receivable(fresh)))
+        self.assertAlmostEqual(third.amount, 800)
+        # A reprint from the log shows the first reminder as it was: amounts open on its date.
+        first = self._reminders()[-1]
+        report = self.env.ref("kundekartotek.action_report_reminder")
+        html = report._render_qweb_html(report.report_name, first.partner_id.ids, data=first.action_print()["data"])
+        self.assertIn("1,700.00", html[0].decode())
+
+    def test_interval_follows_the_company_setting(self):
+        self.env.company.kk_reminder_interval_days = 7
+        with freeze_time(DAY):
+            self._send(self.customer)
+        with freeze_time("2026-03-08"):
+            self._send(self.customer)
+        self.assertEqual(self._reminders().mapped("level"), [2, 1])
+        with self.assertRaises(ValidationError):
+            self.env.company.kk_reminder_payment_days = 10  # inkassoloven § 9: at least 14 days
+
+    @freeze_time(DAY)
+    def test_nothing_overdue_is_refused(self):
+        with self.assertRaisesRegex(UserError, "Nothing is overdue for Betalt AS"):
+            self._send(self.paid)
+        self.assertFalse(self._reminders(self.paid))
+
+    @freeze_time(DAY)
+    def test_batch_sends_what_it_may_and_reports_the_rest(self):
+        action = self._send(self.customer + self.paid + self.no_email)
+        message = action["params"]["message"]
+        self.assertIn("1 reminder(s) sent", message)
+        self.assertIn("Nothing is overdue for Betalt AS", message)
+        self.assertIn("Brevkunde AS has no e-mail address", message)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(len(self._reminders()), 1)
+        self.assertFalse(self._reminders(self.paid) | self._reminders(self.no_email))
+
+    @freeze_time(DAY)
+    def test_letter_is_printed_and_logged(self):
+        with self.assertRaisesRegex(UserError, "print the reminder as a letter"):
+            self._send(self.no_email)
+        action = self._send(self.no_email, channel="letter")
+        reminder = self._reminders(self.no_email)
+        self.assertEqual((reminder.channel, reminder.level), ("letter", 1))
+        self.assertAlmostEqual(reminder.amount, 250)
+        self.assertEqual(action["report_name"], "kundekartotek.report_reminder")
+        self.assertEqual(action["data"], {"reminder_ids": reminder.ids})
+        note = reminder.mail_message_id
+        self.assertEqual(note.res_id, self.no_email.id)
+        self.assertFalse(note.partner_ids)  # a note: nobody is e-mailed
+        self.assertTrue(base64.b64decode(note.attachment_ids.datas).startswith(b"%PDF"))
+
+    @freeze_time(DAY)
+    def test_rights(self):
+        clerk = make_role_user(self.env, "user", login="kk_reminder_clerk", extra=("account.group_account_invoice",))
+        self._send(self.customer, user=clerk)
+        reminder = self._reminders()
+        self.assertEqual(reminder.user_id, clerk)
+        self.assertEqual(reminder.mail_message_id.author_id, clerk.partner_id)
+        with self.assertRaises(AccessError):
+            reminder.with_user(clerk).write({"level": 5})  # the log is not the sender's to change
+        with self.assertRaises(AccessError):
+            reminder.with_user(clerk).unlink()
+        auditor = make_role_user(
+            self.env, "auditor", login="kk_reminder_auditor", extra=("account.group_account_readonly",)
+        )
+        self.assertEqual(self.Reminder.with_user(auditor).search([]), reminder)
+        with self.assertRaises(AccessError):
+            self._send(self.no_email, channel="letter", user=auditor)
+        employee = make_role_user(self.env, "employee", login="kk_reminder_employee")
+        with self.assertRaises(AccessError):
+            self.Reminder.with_user(employee).search([])
+        with self.assertRaises(AccessError):
+            reminder.with_user(employee).read(["amount"])
