@@ -46,6 +46,10 @@ class KundekartotekAgeingReport(models.Model):
 
     @property
     def _table_query(self):
+        # The view reads journal items, entries and reconciliations in SQL: write what the ORM still holds in memory
+        # first, or an invoice posted or paid in the same transaction would be missing from the figures.
+        for model in ("account.move", "account.move.line", "account.partial.reconcile"):
+            self.env[model].flush_model()
         context = self.env.context
         as_of = fields.Date.to_date(context.get("kk_as_of")) or fields.Date.context_today(self)
         first, second, third = (bucket.last_day for bucket in buckets(context.get("kk_edges"))[1:4])

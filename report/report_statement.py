@@ -25,10 +25,6 @@ class ReportKundekartotekStatement(models.AbstractModel):
         entry) roll up to its commercial partner.
         """
         customers = customers.commercial_partner_id
-        # The view reads the tables directly: pending ORM changes (a move just posted, a payment just
-        # reconciled) must reach them first.
-        for model in ("account.move", "account.move.line", "account.partial.reconcile"):
-            self.env[model].flush_model()
         report = self.env["kundekartotek.ageing.report"].with_context(
             kk_as_of=fields.Date.to_string(as_of), kk_age_by="due", kk_edges=None, kk_company_ids=company.ids
         )
