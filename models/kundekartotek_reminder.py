@@ -19,6 +19,16 @@ class KundekartotekReminder(models.Model):
     _description = "Payment Reminder"
     _order = "date desc, id desc"
     _check_company_auto = True
+    # The interval check reads the log in the sender's snapshot: two users reminding the same customer at the same
+    # moment would both pass it. The database refuses the second of the same day and channel (the interval is at
+    # least one day), and the second sender gets this message instead of a double reminder.
+    _sql_constraints = [
+        (
+            "one_per_day_and_channel",
+            "UNIQUE(company_id, partner_id, date, channel)",
+            "This customer already got a reminder by this channel today.",
+        )
+    ]
 
     partner_id = fields.Many2one(
         "res.partner",

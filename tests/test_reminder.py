@@ -1,12 +1,16 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
+from unittest.mock import patch
+
+import psycopg2
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import make_role_user
 from .receivables_common import ReceivablesCommon, pdf_text
@@ -150,6 +154,21 @@ class TestReminder(ReceivablesCommon):
         self.assertTrue(base64.b64decode(note.attachment_ids.datas).startswith(b"%PDF"))
 
     @freeze_time(DAY)
+    @freeze_time(DAY)
+    def test_a_second_sender_who_did_not_see_the_first_reminder_is_refused_by_the_database(self):
+        self._send(self.customer)
+        # The second sender's snapshot does not hold the first reminder yet: the interval check lets it through.
+        Partner = type(self.env["res.partner"])
+        with (
+            patch.object(Partner, "_kk_last_reminders", lambda partners, company: self.Reminder),
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            self._send(self.customer)
+            self.env.flush_all()
+        self.assertEqual(len(self._reminders()), 1)
+
     def test_rights(self):
         clerk = make_role_user(self.env, "user", login="kk_reminder_clerk", extra=("account.group_account_invoice",))
         self._send(self.customer, user=clerk)
