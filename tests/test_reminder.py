@@ -4,7 +4,6 @@ import base64
 from unittest.mock import patch
 
 import psycopg2
-
 from freezegun import freeze_time
 
 from odoo import fields
