@@ -128,7 +128,7 @@ write_odoo_config() {
     mkdir -p "$ADDONS_LINK_DIR" "$WORK_DIR/data"
     ln -sfn "$PROJECT_DIR" "$ADDONS_LINK_DIR/$MODULE"
     rm -rf "$WORK_DIR/addons"   # where earlier versions of this script kept the link
-    ODOO_RC="$WORK_DIR/odoo.cfg"
+    ODOO_RC="$WORK_DIR/${ODOO_RC_NAME:-odoo.cfg}"
     cat >"$ODOO_RC" <<CFG
 [options]
 addons_path = $ODOO_ADDONS,$ADDONS_LINK_DIR
@@ -144,6 +144,17 @@ CFG
 }
 
 odoo_bin() { "$PY" "$ODOO_SRC/odoo-bin" -c "$ODOO_RC" "$@"; }
+
+# A TCP port on 127.0.0.1 that nothing listens on now, for a server of our own beside `make run` (which has 8069).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Reports are rendered by wkhtmltopdf, which fetches the styles from web.base.url: point database $1 at the server
+# the tests start on $HTTP_PORT.
+serve_reports_from_test_port() {
+    psql -d "$1" -qc "UPDATE ir_config_parameter SET value = 'http://127.0.0.1:$HTTP_PORT' WHERE key = 'web.base.url'"
+}
 
 db_exists() { psql -d postgres -Atqc "select 1 from pg_database where datname = '$1'" | grep -q 1; }
 

@@ -2,7 +2,12 @@
 # `make test`: a throwaway database with the module installed (its log must hold no WARNING or ERROR line, as in
 # OCA's CI), then every test through pytest-odoo. Extra arguments go to pytest, e.g.
 #   make test ARGS="-k orgnr"   or   bash dev/test.sh tests/test_orgnr.py
+# The tests serve HTTP themselves (tours, XML-RPC, and wkhtmltopdf fetching the report assets): on a port of their
+# own and with a configuration file of their own, so that they run beside `make run` on 8069. HTTP_PORT chooses one.
+ASKED_PORT=${HTTP_PORT:-}
+ODOO_RC_NAME=odoo-test.cfg
 source "$(dirname "$0")/common.sh"
+HTTP_PORT=${ASKED_PORT:-$(free_port)}
 setup_all
 
 DB=${TEST_DB:-kundekartotek_test}
@@ -32,6 +37,7 @@ if grep -En '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG" >&2; the
     die "the install log of $DB has WARNING or ERROR lines (above); see $LOG"
 fi
 say "Install log clean"
+serve_reports_from_test_port "$DB"
 
 cd "$ADDONS_LINK_DIR/$MODULE"   # the module's own name, whatever the clone is called (pytest-odoo needs it)
 # Arguments that name a path of the project are run through the symlinked path, so that pytest-odoo imports the
