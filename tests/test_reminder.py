@@ -120,6 +120,25 @@ class TestReminder(ReceivablesCommon):
         with self.assertRaises(ValidationError):
             self.env.company.kk_reminder_payment_days = 10  # inkassoloven § 9: at least 14 days
 
+    def test_interval_of_one_day_is_the_shortest(self):
+        self.env.company.kk_reminder_interval_days = 1
+        with freeze_time(DAY):
+            self._send(self.customer)
+        with freeze_time("2026-03-02"):  # the next day: allowed with an interval of one day
+            self._send(self.customer)
+        self.assertEqual(self._reminders().mapped("level"), [2, 1])
+        with self.assertRaises(ValidationError):
+            self.env.company.kk_reminder_interval_days = 0
+
+    def test_an_item_due_today_is_not_overdue_yet(self):
+        customer = self.env["res.partner"].create({"name": "Forfall AS", "is_company": True, "email": "f@f.example"})
+        self._invoice(customer, 700, "2026-02-15", DAY)  # due on the day of the run
+        with freeze_time(DAY), self.assertRaisesRegex(UserError, "Nothing is overdue for Forfall AS"):
+            self._send(customer)
+        with freeze_time("2026-03-02"):  # one day late
+            self._send(customer)
+        self.assertAlmostEqual(self._reminders(customer).amount, 700)
+
     @freeze_time(DAY)
     def test_nothing_overdue_is_refused(self):
         with self.assertRaisesRegex(UserError, "Nothing is overdue for Betalt AS"):

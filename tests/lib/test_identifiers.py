@@ -54,7 +54,8 @@ def test_format_groups_valid_numbers_and_leaves_others_alone():
     ("number", "reason"),
     [
         ("15108695077", identifiers.REASON_CHECKSUM),
-        ("1510869508", identifiers.REASON_LENGTH),
+        ("1510869508", identifiers.REASON_LENGTH),  # one digit short
+        ("151086950880", identifiers.REASON_LENGTH),  # one digit too many, the first eleven valid
         ("1510869508X", identifiers.REASON_CHARACTERS),
         ("32138695092", identifiers.REASON_DATE),  # 32 December, both check digits right
     ],

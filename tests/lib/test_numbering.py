@@ -11,6 +11,8 @@ from odoo.addons.kundekartotek.lib import numbering
         ("{seq}", 10001, {}, "10001"),
         ("{seq:5}", 7, {}, "00007"),
         ("{seq:2}", 1234, {}, "1234"),
+        ("{seq:1}", 3, {}, "3"),  # the narrowest padding allowed
+        ("{seq:12}", 42, {}, "000000000042"),  # the widest padding allowed; 13 is refused below
         ("{type}{seq:4}", 1, {"type_letter": "B"}, "B0001"),
         ("{region}-{seq:4}", 1, {"region": "03"}, "03-0001"),
         ("K{yy}/{type}{region}.{seq:3}", 12, {"type_letter": "P", "region": "46", "year": 2026}, "K26/P46.012"),

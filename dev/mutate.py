@@ -1,0 +1,185 @@
+"""Mutation check: make one-character changes to the rules that matter and require a test to fail for each.
+
+Each mutation below names a rule (an as-of boundary, a comparison against a limit, a check in the chain
+verification, ...), the exact text it changes in one file, and the test files that guard that rule. For every
+mutation the script applies the change in the working tree, runs the guarding tests against the test database
+(built by ``make test``), and restores the file. A mutation the tests do not notice ("survived") is a rule that can
+change without anyone knowing: the script then exits with status 1.
+
+A mutation whose text is no longer found exactly once fails the run too, so the list cannot silently go stale
+when the code moves.
+
+Run through ``bash dev/mutate.sh [name ...]`` (it sets up the paths and the database), not directly.
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: tuple
+
+
+MUTATIONS = (
+    # Receivables ageing: an item due on the as-of date is not due yet; the last day of a bucket belongs to it.
+    Mutation(
+        "ageing: due on the as-of date counts as overdue",
+        "lib/ageing.py",
+        "if days_overdue <= 0:",
+        "if days_overdue < 0:",
+        ("tests/lib/test_ageing.py", "tests/test_ageing.py"),
+    ),
+    Mutation(
+        "ageing: the last day of a bucket falls into the next one",
+        "lib/ageing.py",
+        "days_overdue <= bucket.last_day",
+        "days_overdue < bucket.last_day",
+        ("tests/lib/test_ageing.py", "tests/test_ageing.py"),
+    ),
+    # Statements and reminders.
+    Mutation(
+        "statement: an item due today counts as overdue in a reminder",
+        "report/report_statement.py",
+        '("days_overdue", ">", 0)',
+        '("days_overdue", ">=", 0)',
+        ("tests/test_statement.py", "tests/test_reminder.py"),
+    ),
+    Mutation(
+        "reminder: nothing overdue still reminded",
+        "models/res_partner_reminder.py",
+        'compare_amounts(statement["total"]["residual"], 0) <= 0',
+        'compare_amounts(statement["total"]["residual"], 0) < 0',
+        ("tests/test_reminder.py",),
+    ),
+    Mutation(
+        "reminder: a new reminder allowed on the last day of the interval",
+        "models/res_partner_reminder.py",
+        "if previous and today < previous.date + timedelta",
+        "if previous and today <= previous.date + timedelta",
+        ("tests/test_reminder.py",),
+    ),
+    Mutation(
+        "reminder: payment deadline of exactly the legal minimum refused",
+        "models/res_company_reminder.py",
+        "kk_reminder_payment_days < MIN_PAYMENT_DAYS",
+        "kk_reminder_payment_days <= MIN_PAYMENT_DAYS",
+        ("tests/test_reminder.py",),
+    ),
+    Mutation(
+        "reminder: an interval of one day refused",
+        "models/res_company_reminder.py",
+        "kk_reminder_interval_days < 1",
+        "kk_reminder_interval_days <= 1",
+        ("tests/test_reminder.py",),
+    ),
+    # Customer ledger (kundespesifikasjon): the opening balance is everything before the first day.
+    Mutation(
+        "ledger: the first day's items counted in the opening balance",
+        "report/report_ledger.py",
+        "AND aml.date < %s GROUP BY aml.partner_id",
+        "AND aml.date <= %s GROUP BY aml.partner_id",
+        ("tests/test_ledger.py", "tests/test_ageing.py"),
+    ),
+    Mutation(
+        "ledger: the general ledger total leaves out the closing day",
+        "report/report_ledger.py",
+        "   AND aml.date <= %s\n",
+        "   AND aml.date < %s\n",
+        ("tests/test_ledger.py", "tests/test_ageing.py"),
+    ),
+    # Identifiers.
+    Mutation(
+        "orgnr: a ten-digit number reported as a wrong checksum, not a wrong length",
+        "lib/identifiers.py",
+        "if len(compact) != 9:",
+        "if len(compact) < 9:",
+        ("tests/lib/test_identifiers.py", "tests/test_orgnr.py"),
+    ),
+    Mutation(
+        "fødselsnummer: a twelve-digit number reported as a wrong checksum",
+        "lib/identifiers.py",
+        "if len(compact) != 11:\n        raise",
+        "if len(compact) < 11:\n        raise",
+        ("tests/lib/test_identifiers.py",),
+    ),
+    # Numbering.
+    Mutation(
+        "numbering: the widest allowed padding refused",
+        "lib/numbering.py",
+        "1 <= int(width) <= MAX_WIDTH",
+        "1 <= int(width) < MAX_WIDTH",
+        ("tests/lib/test_numbering.py", "tests/test_numbering.py"),
+    ),
+    Mutation(
+        "numbering: the first postcode of a region range goes to another county",
+        "lib/numbering.py",
+        "if low <= prefix <= high",
+        "if low < prefix <= high",
+        ("tests/lib/test_numbering.py", "tests/test_numbering.py"),
+    ),
+)
+
+
+def run_tests(args, tests):
+    """Run pytest on ``tests``; True when at least one failed (the mutant was killed)."""
+    command = [*args.pytest, *(str(Path(args.module_dir) / test) for test in tests)]
+    result = subprocess.run(command, cwd=args.module_dir, capture_output=True, text=True, check=False)
+    return result.returncode != 0, result.stdout[-2000:]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--module-dir", required=True, help="the module as Odoo sees it (the addons symlink)")
+    parser.add_argument("--only", nargs="*", default=(), help="run only mutations whose name contains one of these")
+    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("pytest", nargs=argparse.REMAINDER, help="the pytest command line, after --")
+    args = parser.parse_args()
+    args.pytest = [part for part in args.pytest if part != "--"]
+    selected = [m for m in MUTATIONS if not args.only or any(word in m.name for word in args.only)]
+    if args.list:
+        for mutation in selected:
+            print(f"{mutation.name}  [{mutation.path}]")
+        return 0
+    stale = []
+    for mutation in selected:
+        count = (ROOT / mutation.path).read_text().count(mutation.old)
+        if count != 1:
+            stale.append(f"{mutation.name}: {mutation.old!r} found {count} times in {mutation.path}")
+    if stale:
+        print("Mutations that no longer apply (update dev/mutate.py):", *stale, sep="\n  ")
+        return 1
+    survived = []
+    for number, mutation in enumerate(selected, 1):
+        path = ROOT / mutation.path
+        original = path.read_text()
+        started = time.monotonic()
+        try:
+            path.write_text(original.replace(mutation.old, mutation.new))
+            killed, output = run_tests(args, mutation.tests)
+        finally:
+            path.write_text(original)
+        verdict = "killed" if killed else "SURVIVED"
+        print(f"[{number}/{len(selected)}] {verdict:8} {time.monotonic() - started:5.0f} s  {mutation.name}", flush=True)
+        if not killed:
+            survived.append(mutation)
+            print(output)
+    total = len(selected)
+    print(f"\nKill rate: {total - len(survived)}/{total}")
+    for mutation in survived:
+        print(f"  survived: {mutation.name} ({mutation.path}: {mutation.old!r} -> {mutation.new!r})")
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
