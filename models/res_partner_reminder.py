@@ -159,6 +159,7 @@ class ResPartner(models.Model):
                 "invoice_refs": ", ".join(sorted({item["number"] for item in statement["lines"]})),
             }
         )
+        self.env["report.kundekartotek.report_reminder"]._kk_remember_statement(reminder, statement)
         if channel == "email":
             message = self.message_post_with_source(
                 "kundekartotek.mail_template_reminder",

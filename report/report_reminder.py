@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 
 from .report_statement import AGEING_KEYS
 
+# Statements computed by a reminder run, handed to the PDF of the same transaction (see _kk_remember_statement).
+HANDED_OVER = "kundekartotek.reminder.statements"
+
 
 class ReportKundekartotekReminder(models.AbstractModel):
     """The overdue statement sent with a payment reminder (purring).
@@ -20,6 +23,16 @@ class ReportKundekartotekReminder(models.AbstractModel):
     _description = "Payment Reminder PDF"
 
     @api.model
+    def _kk_remember_statement(self, reminder, statement):
+        """Hand the statement a reminder run just computed to the PDF rendered for ``reminder`` in this transaction.
+
+        The run has already read the customer's overdue items as of today, which are exactly the items the
+        reminder names; reading them again for the attachment would cost another query on the ageing view per
+        customer. The hand-over lives in ``precommit.data``, so it never outlives the transaction that made it.
+        """
+        self.env.cr.precommit.data.setdefault(HANDED_OVER, {})[reminder.id] = statement
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
         Reminder = self.env["kundekartotek.reminder"]
@@ -30,16 +43,19 @@ class ReportKundekartotekReminder(models.AbstractModel):
             reminders = customers._kk_last_reminders(self.env.company)
         if not reminders:
             raise UserError(_("There is no reminder to print: send a reminder from the customer card first."))
+        handed_over = self.env.cr.precommit.data.get(HANDED_OVER, {})
         statements = {}
         for reminder in reminders:
-            statement = self._kk_statements(
-                reminder.partner_id,
-                reminder.date,
-                reminder.company_id,
-                overdue_only=True,
-                line_ids=reminder.line_ids.ids,
-            )
-            statements[reminder.id] = statement[reminder.partner_id.id]
+            statement = handed_over.get(reminder.id)
+            if statement is None:  # a reprint from the log: the items as they were on the reminder's date
+                statement = self._kk_statements(
+                    reminder.partner_id,
+                    reminder.date,
+                    reminder.company_id,
+                    overdue_only=True,
+                    line_ids=reminder.line_ids.ids,
+                )[reminder.partner_id.id]
+            statements[reminder.id] = statement
         return {
             "doc_ids": reminders.partner_id.ids,
             "doc_model": "res.partner",

@@ -4,6 +4,20 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 AGEING_KEYS = ("not_due", "b1", "b2", "b3", "b4")
+# What a statement reads of each row of the ageing view, fetched in the one query that finds the rows.
+ROW_FIELDS = (
+    "partner_id",
+    "move_id",
+    "move_line_id",
+    "date",
+    "date_maturity",
+    "days_overdue",
+    "currency_id",
+    "company_currency_id",
+    "residual",
+    "residual_currency",
+    *AGEING_KEYS,
+)
 
 
 class ReportKundekartotekStatement(models.AbstractModel):
@@ -20,8 +34,8 @@ class ReportKundekartotekStatement(models.AbstractModel):
     def _kk_statements(self, customers, as_of, company, overdue_only=False, line_ids=None):
         """Open items and ageing per commercial partner: ``{partner_id: {"lines", "total", "foreign"}}``.
 
-        One query for the items and one grouped query for the buckets, whatever the number of customers, so a
-        batch of reminders costs the same two queries as one statement. Items booked on a contact (a manual
+        One query on the ageing view, whatever the number of customers: the buckets are summed from the rows it
+        returns, so a batch of reminders costs the same query as one statement. Items booked on a contact (a manual
         entry) roll up to its commercial partner.
         """
         customers = customers.commercial_partner_id
@@ -37,7 +51,9 @@ class ReportKundekartotekStatement(models.AbstractModel):
             customer.id: {"lines": [], "total": dict.fromkeys(("residual",) + AGEING_KEYS, 0.0), "foreign": False}
             for customer in customers
         }
-        for row in report.search(domain):
+        # One query on the view for the rows and their buckets; the totals are summed from the same rows.
+        rows = report.search_fetch(domain, ROW_FIELDS)
+        for row in rows:
             statement = statements[row.partner_id.commercial_partner_id.id]
             move = row.move_id
             foreign = row.currency_id != row.company_currency_id
@@ -56,11 +72,9 @@ class ReportKundekartotekStatement(models.AbstractModel):
                     "open_currency": row.residual_currency if foreign else 0.0,
                 }
             )
-        per_partner, _total = report._kk_totals(domain)
-        for partner, values in per_partner:
-            total = statements[partner.commercial_partner_id.id]["total"]
-            for key, value in values.items():
-                total[key] += value
+            total = statement["total"]
+            for key in ("residual",) + AGEING_KEYS:
+                total[key] += row[key]
         return statements
 
     @api.model

@@ -6,7 +6,12 @@
 what the role implies; ``extra`` adds groups by XML id (e.g. ``account.group_account_invoice``).
 """
 
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo import Command
+from odoo.sql_db import Cursor
+from odoo.tools import SQL
 
 ROLE_GROUPS = {
     "user": "kundekartotek.group_user",
@@ -34,3 +39,22 @@ def make_role_user(env, role, login=None, extra=(), company=None):
             }
         )
     )
+
+
+@contextmanager
+def queries_on(marker):
+    """Collect the SQL statements run while the block runs whose text holds ``marker`` (e.g. a view's name).
+
+    For pinning how often an expensive query runs (the ageing view, once per batch and not once per customer),
+    where ``assertQueryCount`` would also count every unrelated query of mail or the ORM.
+    """
+    found = []
+    execute = Cursor.execute
+
+    def counting_execute(cursor, query, params=None, log_exceptions=True):
+        if marker in (query.code if isinstance(query, SQL) else str(query)):
+            found.append(query)
+        return execute(cursor, query, params, log_exceptions)
+
+    with patch.object(Cursor, "execute", counting_execute):
+        yield found

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import make_role_user
+from .common import make_role_user, queries_on
 from .receivables_common import ReceivablesCommon, pdf_text
 
 DAY = "2026-03-01"
@@ -138,6 +138,23 @@ class TestReminder(ReceivablesCommon):
         with freeze_time("2026-03-02"):  # one day late
             self._send(customer)
         self.assertAlmostEqual(self._reminders(customer).amount, 700)
+
+    def test_a_run_reads_the_ageing_view_once_whatever_the_number_of_customers(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Kunde {n} AS", "is_company": True, "email": f"k{n}@kunde.example"} for n in range(20)]
+        )
+        for customer in customers:
+            self._invoice(customer, 100, "2026-01-01", "2026-01-31")
+        for batch in (customers[:1], customers[1:]):
+            with freeze_time(DAY), queries_on('"kundekartotek_ageing_report"') as view_queries:
+                self._send(batch)
+            self.assertEqual(len(self.Reminder.search([("partner_id", "in", batch.ids)])), len(batch))
+            # The run's statements, and the PDF attached to each e-mail takes the statement the run computed.
+            self.assertEqual(len(view_queries), 1, f"{len(batch)} customer(s)")
+        attachment = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", customers[-1].id), ("attachment_ids", "!=", False)]
+        ).attachment_ids
+        self.assertIn("Kunde 19 AS", pdf_text(base64.b64decode(attachment.datas)))
 
     @freeze_time(DAY)
     def test_nothing_overdue_is_refused(self):
