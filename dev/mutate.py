@@ -170,7 +170,8 @@ def main():
         finally:
             path.write_text(original)
         verdict = "killed" if killed else "SURVIVED"
-        print(f"[{number}/{len(selected)}] {verdict:8} {time.monotonic() - started:5.0f} s  {mutation.name}", flush=True)
+        seconds = time.monotonic() - started
+        print(f"[{number}/{len(selected)}] {verdict:8} {seconds:5.0f} s  {mutation.name}", flush=True)
         if not killed:
             survived.append(mutation)
             print(output)

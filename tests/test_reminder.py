@@ -151,9 +151,11 @@ class TestReminder(ReceivablesCommon):
             self.assertEqual(len(self.Reminder.search([("partner_id", "in", batch.ids)])), len(batch))
             # The run's statements, and the PDF attached to each e-mail takes the statement the run computed.
             self.assertEqual(len(view_queries), 1, f"{len(batch)} customer(s)")
-        attachment = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", customers[-1].id), ("attachment_ids", "!=", False)]
-        ).attachment_ids
+        attachment = (
+            self.env["mail.message"]
+            .search([("model", "=", "res.partner"), ("res_id", "=", customers[-1].id), ("attachment_ids", "!=", False)])
+            .attachment_ids
+        )
         self.assertIn("Kunde 19 AS", pdf_text(base64.b64decode(attachment.datas)))
 
     @freeze_time(DAY)
