@@ -120,16 +120,18 @@ class ResPartner(models.Model):
 
     @api.depends("is_company", "company_registry", "parent_id.customer_type")
     def _compute_customer_type(self):
-        """Propose a type: contacts follow their company, companies are businesses, persons are private.
+        """Contact persons always carry the type of their company; other partners get a proposal they can change.
 
-        Public bodies cannot be told apart by the number alone; the Brønnøysund look-up sets them from the
-        organisation form (KOMM, STAT, FYLK, ...), and a user can always pick the type by hand.
+        A contact is not a customer of its own (its invoices go to the commercial partner), so its type follows
+        the company's, also when the company's type changes later. A company or person keeps a type set by hand or
+        by the Brønnøysund look-up (public bodies cannot be told apart by the number alone: the look-up sets them
+        from the organisation form, KOMM, STAT, FYLK, ...); without one, companies are businesses, persons private.
         """
         for partner in self:
-            if partner.customer_type:
-                continue
-            if partner.parent_id:
+            if partner.parent_id and not partner.is_company:
                 partner.customer_type = partner.parent_id.customer_type
+            elif partner.customer_type:
+                continue
             elif partner.is_company or partner.company_registry:
                 partner.customer_type = "business"
             else:

@@ -38,6 +38,9 @@ class TestCustomerCard(AccountTestInvoicingCommon):
         self.assertEqual(contact.customer_type, "business")
         company.customer_type = "public"
         self.assertEqual(company.customer_type, "public")
+        self.assertEqual(contact.customer_type, "public", "a contact person follows its company's type")
+        contact.parent_id = person
+        self.assertEqual(contact.customer_type, "private", "and the type of the company it moves to")
 
     def test_filters_find_customers_by_classification(self):
         tier_a = self.Partner.create({"name": "Viktig AS", "is_company": True, "value_tier": "a"})
