@@ -18,11 +18,13 @@ class AccountMoveLine(models.Model):
         precompute=True,
     )
 
-    @api.depends("product_id")
+    # The customer's agreement is read when a line gets its product or its invoice gets its customer, not when the
+    # agreement changes later: a new agreement must not rewrite the lines of invoices already made.
+    @api.depends("product_id", "display_type", "move_id.partner_id")
     def _compute_discount(self):
         for line in self:
             move = line.move_id
-            agreed = move.commercial_partner_id.discount_percent if move.partner_id else 0.0
+            agreed = move.partner_id.commercial_partner_id.discount_percent
             if agreed and line.display_type == "product" and move.is_sale_document():
                 line.discount = agreed
             else:

@@ -29,6 +29,20 @@ class TestDiscountAgreement(AccountTestInvoicingCommon):
         self.assertEqual(invoice.invoice_line_ids.discount, 12.5)
         self.assertAlmostEqual(invoice.amount_untaxed, 875.0)
 
+    def test_another_customer_proposes_its_own_agreement(self):
+        other = self.env["res.partner"].create({"name": "Storkunde AS", "discount_percent": 20.0})
+        invoice = self.init_invoice("out_invoice", partner=self.customer, amounts=[1000], taxes=[])
+        self.assertEqual(invoice.invoice_line_ids.discount, 12.5)
+        invoice.partner_id = other  # the draft goes to another customer
+        self.assertEqual(invoice.invoice_line_ids.discount, 20.0)
+        self.assertAlmostEqual(invoice.amount_untaxed, 800.0)
+
+    def test_a_new_agreement_leaves_existing_invoices_alone(self):
+        invoice = self.init_invoice("out_invoice", partner=self.customer, amounts=[1000], taxes=[])
+        self.assertEqual(invoice.invoice_line_ids.discount, 12.5)
+        self.customer.discount_percent = 30.0
+        self.assertEqual(invoice.invoice_line_ids.discount, 12.5)
+
     def test_discount_typed_on_the_line_is_kept(self):
         form = self._form()
         with form.invoice_line_ids.new() as line:
