@@ -98,6 +98,36 @@ MUTATIONS = (
         "   AND aml.date < %s\n",
         ("tests/test_ledger.py", "tests/test_ageing.py"),
     ),
+    # Payment behaviour on the card.
+    Mutation(
+        "payment behaviour: paid on the due date counted as late",
+        "models/res_partner_receivables.py",
+        "WHEN paid_on <= due_date THEN",
+        "WHEN paid_on < due_date THEN",
+        ("tests/test_payment_behaviour.py",),
+    ),
+    Mutation(
+        "payment behaviour: a payment a year ago today counted in the last twelve months",
+        "models/res_partner_receivables.py",
+        "WHERE paid_on > %(date_from)s",
+        "WHERE paid_on >= %(date_from)s",
+        ("tests/test_payment_behaviour.py",),
+    ),
+    Mutation(
+        "payment behaviour: today's payments left out",
+        "models/res_partner_receivables.py",
+        "AND paid_on <= %(date_to)s",
+        "AND paid_on < %(date_to)s",
+        ("tests/test_payment_behaviour.py",),
+    ),
+    # Audit trail settings.
+    Mutation(
+        "audit fields: the names of the setting no longer trimmed",
+        "models/res_partner_audit.py",
+        '[name.strip() for name in param.split(",")]',
+        '[name for name in param.split(",")]',
+        ("tests/test_audit_fields.py",),
+    ),
     # Identifiers.
     Mutation(
         "orgnr: a ten-digit number reported as a wrong checksum, not a wrong length",
