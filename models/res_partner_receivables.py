@@ -74,8 +74,23 @@ class ResPartner(models.Model):
         partner_ids = partner_ids or self.commercial_partner_id.ids
         if not partner_ids:
             return {}
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
+        # The query reads these in SQL: write what the ORM still holds for them, and only for them.
+        self.env["account.move.line"].flush_model(
+            [
+                "partner_id",
+                "balance",
+                "date",
+                "date_maturity",
+                "move_id",
+                "account_id",
+                "parent_state",
+                "reconciled",
+                "company_id",
+            ]
+        )
+        self.env["account.move"].flush_model(["invoice_date", "move_type"])
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
         self.env.cr.execute(
             SQL(
                 """
