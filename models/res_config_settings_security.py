@@ -11,6 +11,7 @@ class ResConfigSettings(models.TransientModel):
     kk_require_2fa = fields.Boolean(
         string="Require two-factor authentication",
         config_parameter=REQUIRE_2FA_PARAM,
-        help="Kundekartotek managers and privacy officers must pass a second factor at login: their authenticator "
-        "app when they have set one up, otherwise a code sent to their email address.",
+        help="Kundekartotek managers, privacy officers, auditors and users who read national identity numbers must "
+        "pass a second factor at login: their authenticator app when they have set one up, otherwise a code sent "
+        "to their email address.",
     )

@@ -16,7 +16,7 @@ _logger = logging.getLogger(__name__)
 
 # Bokføringsloven § 13: primary documentation is kept 5 years after the end of the fiscal year.
 RETENTION_YEARS = 5
-PRIVACY_FIELDS = ("kk_restricted", "kk_restricted_date", "kk_anonymised", "kk_anonymised_date")
+PRIVACY_FIELDS = ("kk_restricted", "kk_restricted_date", "kk_restricted_by_id", "kk_anonymised", "kk_anonymised_date")
 # Personal data cleared on the customer and each of its contacts. The customer number (`ref`), country, language
 # and the accounting properties stay: they are the keys and settings the kept bookkeeping relies on.
 ERASED_FIELDS = (
@@ -53,6 +53,15 @@ class ResPartner(models.Model):
         "hidden from the customer list by default and their e-mail addresses are blacklisted for mass mailing.",
     )
     kk_restricted_date = fields.Date(string="Restricted since", readonly=True, copy=False)
+    kk_restricted_by_id = fields.Many2one(
+        "res.users",
+        string="Restricted by",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The privacy officer who restricted processing. Only such a restriction lets the nightly job "
+        "anonymise the customer once its retention has ended.",
+    )
     kk_anonymised = fields.Boolean(
         string="Anonymised",
         readonly=True,
@@ -79,12 +88,14 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         if any(name in vals for vals in vals_list for name in PRIVACY_FIELDS):
             self._kk_check_privacy_officer()
+            vals_list = [self._kk_stamp_restriction(vals) for vals in vals_list]
         return super().create(vals_list)
 
     def write(self, vals):
         # The fields are read-only in the views, but the ORM would still take them over RPC.
         if any(name in vals for name in PRIVACY_FIELDS):
             self._kk_check_privacy_officer()
+            vals = self._kk_stamp_restriction(vals)
         return super().write(vals)
 
     # Actions ------------------------------------------------------------------------------------------------------
@@ -116,9 +127,42 @@ class ResPartner(models.Model):
         if not self.env.is_superuser() and not self.env.user.has_group("kundekartotek.group_privacy_officer"):
             raise AccessError(_("Only a privacy officer may restrict processing of or anonymise a customer."))
 
+    def _kk_stamp_restriction(self, vals):
+        """Who restricted is the user doing it, never a value from the caller, and must be a privacy officer.
+
+        The nightly anonymisation takes restricted customers only when this user is set: the restriction is the
+        privacy officer's decision. Checked on the user even under ``sudo()``, which only lifts access rights.
+        """
+        vals = dict(vals)
+        vals.pop("kk_restricted_by_id", None)
+        if "kk_restricted" in vals:
+            if vals["kk_restricted"] and not self.env.user.has_group("kundekartotek.group_privacy_officer"):
+                raise AccessError(_("Only a privacy officer may restrict processing of a customer."))
+            vals["kk_restricted_by_id"] = self.env.uid if vals["kk_restricted"] else False
+        return vals
+
     def _kk_family(self):
-        """The partners and all their contacts and addresses, archived ones included."""
-        return self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        """The partners and their contacts and addresses (archived ones included), the data that erasing them clears.
+
+        A sub-company (a company below one of them, ``is_company`` with a parent) is its own commercial partner,
+        with its own documents and its own retention: it and everything under it are left out, to be erased as
+        their own request. Of a contact person, the family is the person and their own addresses.
+        """
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "child_of", self.ids), ("commercial_partner_id", "in", self.commercial_partner_id.ids)])
+            .sudo(self.env.su)
+        )
+
+    def _kk_sub_companies(self):
+        """Companies below these partners that are customers of their own: not erased with them."""
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "child_of", self.ids), ("id", "not in", self.ids), ("is_company", "=", True)])
+            .sudo(self.env.su)
+        )
 
     def _kk_normalized_emails(self):
         return {email_normalize(partner.email) for partner in self.sudo() if partner.email} - {False}
@@ -132,7 +176,7 @@ class ResPartner(models.Model):
             after = self._kk_audit_snapshot(["kk_restricted"])
             self.env["kundekartotek.audit.log"]._kk_append(self._kk_audit_entries("write", before, after))
 
-    def _kk_bookkeeping_facts(self):
+    def _kk_bookkeeping_facts(self, own=False):
         """Per commercial partner: end of retention, open balance, open items and unposted drafts.
 
         One grouped query per 1 000 customers instead of searches per customer (the register holds 20 000). Read in
@@ -140,81 +184,104 @@ class ResPartner(models.Model):
         posted entry of any type (invoices, payments, miscellaneous entries), or one that was posted once (a
         cancelled or reset invoice keeps its number in the voucher series), whether the customer is on the entry or
         on one of its journal items.
+
+        With ``own``, the facts are those of each partner of ``self`` itself and of its own addresses (its
+        :meth:`_kk_family`), keyed by that partner: a contact person's own documents (an invoice addressed to
+        the person), not the company's. That is what erasing one contact person is judged on.
         """
-        commercial_ids = tuple(set(self.commercial_partner_id.ids))
+        keys = self if own else self.commercial_partner_id
+        key_ids = tuple(set(keys.ids))
         facts = {
             pid: {"retention_until": False, "open_balance": 0.0, "open_items": False, "drafts": 0, "company_ids": set()}
-            for pid in commercial_ids
+            for pid in key_ids
         }
-        if not commercial_ids:
+        if not key_ids:
             return facts
         for model in ("account.move", "account.move.line", "res.partner"):
             self.env[model].flush_model()
         Company = self.env["res.company"].sudo()
-        for ids in split_every(1000, commercial_ids, tuple):
+        for ids in split_every(1000, key_ids, tuple):
+            if own:
+                pairs = [(member.id, key.id) for key in self.browse(ids) for member in key._kk_family()]
+                members = SQL(
+                    "SELECT * FROM unnest(%s::int[], %s::int[]) AS pair(member_id, key_id)",
+                    [member for member, __ in pairs],
+                    [key for __, key in pairs],
+                )
+                # A contact's invoices have the company on their receivable lines: the entry names the person.
+                open_join = SQL("member.member_id IN (line.partner_id, move.partner_id)")
+            else:
+                members = SQL(
+                    "SELECT id AS member_id, commercial_partner_id AS key_id FROM res_partner "
+                    "WHERE commercial_partner_id IN %s",
+                    ids,
+                )
+                open_join = SQL("member.member_id = line.partner_id")
             rows = self.env.execute_query(
                 SQL(
                     """
-                    SELECT doc.commercial_id, doc.company_id, MAX(doc.date)
-                      FROM (SELECT partner.commercial_partner_id AS commercial_id, move.company_id, move.date
+                    WITH member AS (%(members)s)
+                    SELECT doc.key_id, doc.company_id, MAX(doc.date)
+                      FROM (SELECT member.key_id, move.company_id, move.date
                               FROM account_move move
-                              JOIN res_partner partner ON partner.id = move.partner_id
-                             WHERE partner.commercial_partner_id IN %(ids)s
-                               AND (move.state = 'posted' OR move.posted_before)
+                              JOIN member ON member.member_id = move.partner_id
+                             WHERE move.state = 'posted' OR move.posted_before
                              UNION ALL
-                            SELECT partner.commercial_partner_id, move.company_id, move.date
+                            SELECT member.key_id, move.company_id, move.date
                               FROM account_move_line line
                               JOIN account_move move ON move.id = line.move_id
-                              JOIN res_partner partner ON partner.id = line.partner_id
-                             WHERE partner.commercial_partner_id IN %(ids)s
-                               AND (move.state = 'posted' OR move.posted_before)) doc
-                     GROUP BY doc.commercial_id, doc.company_id
+                              JOIN member ON member.member_id = line.partner_id
+                             WHERE move.state = 'posted' OR move.posted_before) doc
+                     GROUP BY doc.key_id, doc.company_id
                     """,
-                    ids=ids,
+                    members=members,
                 )
             )
-            for commercial_id, company_id, last_date in rows:
+            for key_id, company_id, last_date in rows:
                 until = self._kk_retention_end(Company.browse(company_id), last_date)
-                facts[commercial_id]["company_ids"].add(company_id)
-                current = facts[commercial_id]["retention_until"]
-                facts[commercial_id]["retention_until"] = max(current, until) if current else until
+                facts[key_id]["company_ids"].add(company_id)
+                current = facts[key_id]["retention_until"]
+                facts[key_id]["retention_until"] = max(current, until) if current else until
             # Open items: the customer's unsettled receivables and payables. Payments waiting for their bank statement
             # (outstanding accounts) are the company's business, not a balance with the customer.
             rows = self.env.execute_query(
                 SQL(
                     """
-                    SELECT partner.commercial_partner_id, SUM(line.amount_residual), COUNT(*)
-                      FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                      JOIN res_partner partner ON partner.id = line.partner_id
-                     WHERE partner.commercial_partner_id IN %(ids)s
-                       AND line.parent_state = 'posted'
-                       AND account.account_type IN ('asset_receivable', 'liability_payable')
-                       AND NOT line.reconciled
-                       AND line.amount_residual != 0
-                     GROUP BY partner.commercial_partner_id
+                    WITH member AS (%(members)s)
+                    SELECT item.key_id, SUM(item.amount_residual), COUNT(*)
+                      FROM (SELECT DISTINCT member.key_id, line.id, line.amount_residual
+                              FROM account_move_line line
+                              JOIN account_move move ON move.id = line.move_id
+                              JOIN account_account account ON account.id = line.account_id
+                              JOIN member ON %(open_join)s
+                             WHERE line.parent_state = 'posted'
+                               AND account.account_type IN ('asset_receivable', 'liability_payable')
+                               AND NOT line.reconciled
+                               AND line.amount_residual != 0) item
+                     GROUP BY item.key_id
                     """,
-                    ids=ids,
+                    members=members,
+                    open_join=open_join,
                 )
             )
-            for commercial_id, residual, count in rows:
-                facts[commercial_id].update(open_balance=residual or 0.0, open_items=bool(count))
+            for key_id, residual, count in rows:
+                facts[key_id].update(open_balance=residual or 0.0, open_items=bool(count))
             rows = self.env.execute_query(
                 SQL(
                     """
-                    SELECT partner.commercial_partner_id, COUNT(DISTINCT move.id)
+                    WITH member AS (%(members)s)
+                    SELECT member.key_id, COUNT(DISTINCT move.id)
                       FROM account_move move
-                      JOIN res_partner partner ON partner.id = move.partner_id
-                     WHERE partner.commercial_partner_id IN %(ids)s
-                       AND move.state = 'draft'
+                      JOIN member ON member.member_id = move.partner_id
+                     WHERE move.state = 'draft'
                        AND NOT COALESCE(move.posted_before, FALSE)
-                     GROUP BY partner.commercial_partner_id
+                     GROUP BY member.key_id
                     """,
-                    ids=ids,
+                    members=members,
                 )
             )
-            for commercial_id, count in rows:
-                facts[commercial_id]["drafts"] = count
+            for key_id, count in rows:
+                facts[key_id]["drafts"] = count
         return facts
 
     @api.model
@@ -227,15 +294,30 @@ class ResPartner(models.Model):
         fiscal_year_end = company.compute_fiscalyear_dates(document_date)["date_to"]
         return company.compute_fiscalyear_dates(fiscal_year_end + relativedelta(years=RETENTION_YEARS))["date_to"]
 
+    def _kk_erasure_subjects(self):
+        """What erasing ``self`` means: a customer (commercial partner) with its contacts, or one contact person.
+
+        ``{subject id: family}``; commercial partners are judged on the documents of their commercial entity,
+        contact persons on their own documents.
+        """
+        return {subject.id: subject._kk_family() for subject in self}
+
+    def _kk_subject_facts(self):
+        """Bookkeeping facts of each subject: of the commercial entity for customers, their own for contacts."""
+        customers = self.filtered(lambda p: p.commercial_partner_id == p)
+        facts = customers._kk_bookkeeping_facts()
+        facts.update((self - customers)._kk_bookkeeping_facts(own=True))
+        return facts
+
     def _kk_erasure_refusals(self, facts=None):
-        """Why each commercial partner cannot be anonymised today: ``{partner id: [translated reasons]}``."""
-        partners = self.commercial_partner_id
-        facts = facts or partners._kk_bookkeeping_facts()
+        """Why each partner of ``self`` cannot be anonymised today: ``{partner id: [translated reasons]}``.
+
+        ``self`` are the subjects as asked: commercial partners (the customer and its contacts) or contact persons
+        (that person alone, see :meth:`_kk_subject_facts`).
+        """
+        facts = facts or self._kk_subject_facts()
         today = fields.Date.context_today(self)
-        families = dict.fromkeys(partners.ids, self.browse())
-        for member in partners._kk_family():
-            families.setdefault(member.commercial_partner_id.id, self.browse())
-            families[member.commercial_partner_id.id] |= member
+        families = self._kk_erasure_subjects()
         member_ids = [member.id for family in families.values() for member in family]
         company_partners = (
             self.env["res.company"].sudo().with_context(active_test=False).search([("partner_id", "in", member_ids)])
@@ -244,7 +326,7 @@ class ResPartner(models.Model):
             self.env["res.users"].sudo().with_context(active_test=False).search([("partner_id", "in", member_ids)])
         ).partner_id
         refusals = {}
-        for partner in partners:
+        for partner in self:
             fact, family, reasons = facts.get(partner.id, {}), families.get(partner.id, partner), []
             if partner.kk_anonymised:
                 reasons.append(_("The customer is already anonymised."))
@@ -252,6 +334,7 @@ class ResPartner(models.Model):
                 reasons.append(_("The partner is a company of this database."))
             if family & user_partners:
                 reasons.append(_("The partner or one of its contacts is linked to a user."))
+            # Retained while the last day of retention is today or later; erasable from the day after.
             if fact.get("retention_until") and fact["retention_until"] >= today:
                 reasons.append(
                     _(
@@ -268,23 +351,28 @@ class ResPartner(models.Model):
         return refusals
 
     def _kk_anonymise(self):
-        """Erase the personal data of these customers and their contacts; keep every bookkeeping record.
+        """Erase the personal data of these partners; keep every bookkeeping record.
 
-        Refuses (``UserError``) unless every customer may be anonymised. The caller checks the user's role; the
-        work itself runs as superuser because it removes chatter, followers and attachments that the user may not
-        own. The field-level audit trail is suspended while the values are cleared — it would copy the erased data
-        into the trail — and one ``anonymise`` entry per partner records who and when, naming the cleared fields
-        but not their values.
+        A commercial partner is erased with its contacts and addresses; a contact person alone (with their own
+        addresses). Sub-companies are never erased with the company above them: each is a customer of its own,
+        with its own retention, and is erased by its own request. Refuses (``UserError``) unless every partner
+        may be anonymised, each judged on its own commercial entity's documents (a contact: on their own).
+
+        The caller checks the user's role; the work itself runs as superuser because it removes chatter,
+        followers and attachments that the user may not own. The field-level audit trail is suspended while the
+        values are cleared — it would copy the erased data into the trail — and one ``anonymise`` entry per
+        partner records who and when, naming the cleared fields but not their values.
         """
-        partners = self.commercial_partner_id
-        refusals = partners._kk_erasure_refusals()
+        subjects = self
+        refusals = subjects._kk_erasure_refusals()
         if refusals:
             lines = [
                 f"{self.browse(pid).display_name}: {' '.join(reasons)}"  # names shown only to the privacy officer
                 for pid, reasons in refusals.items()
             ]
             raise UserError(_("The customer cannot be anonymised:\n%(reasons)s", reasons="\n".join(lines)))
-        family = partners._kk_family().sudo()
+        families = subjects._kk_erasure_subjects()
+        family = self.browse([member.id for members in families.values() for member in members]).sudo()
         emails = family._kk_normalized_emails()
         today = fields.Date.context_today(self)
         entries = []
@@ -306,9 +394,9 @@ class ResPartner(models.Model):
             Partner.write({"active": False, "kk_anonymised": True, "kk_anonymised_date": today})
         family._kk_erase_related(emails)
         self.env["kundekartotek.audit.log"]._kk_append(entries)
-        for partner in partners.sudo():
+        for partner in subjects.sudo():
             partner.message_post(body=_("Personal data erased: the bookkeeping retention period has ended."))
-        _logger.info("Anonymised %s customers (%s partners)", len(partners), len(family))
+        _logger.info("Anonymised %s customers or contacts (%s partners)", len(subjects), len(family))
         return True
 
     def _kk_anonymised_values(self):
@@ -376,13 +464,14 @@ class ResPartner(models.Model):
     # Cron ---------------------------------------------------------------------------------------------------------
     @api.model
     def _cron_kk_anonymise_expired(self, batch_size=50):
-        """Anonymise archived or restricted customers whose retention has ended (cron, off by default).
+        """Anonymise customers a privacy officer restricted, once their retention has ended (cron, off by default).
 
         Only for companies with *Anonymise automatically* set; a customer shared by the companies (no company of
-        its own) only when every company it has documents in has it set. An active, unrestricted customer is never
-        anonymised by the machine: someone must first archive or restrict it. No ``cr.commit()``: each call
-        handles one batch and reports its progress, and Odoo's cron runner commits after every call and calls again
-        while customers remain, so each batch is its own transaction and a failure loses one batch only.
+        its own) only when every company it has documents in has it set. Only a privacy officer's decision makes a
+        customer eligible: a restriction they set (``kk_restricted_by_id``). Archiving is not such a decision — any
+        user may archive a customer. No ``cr.commit()``: each call handles one batch and reports its progress, and
+        Odoo's cron runner commits after every call and calls again while customers remain, so each batch is its
+        own transaction and a failure loses one batch only.
         """
         companies = self.env["res.company"].sudo().search([("kk_auto_anonymise", "=", True)])
         if not companies:
@@ -390,18 +479,21 @@ class ResPartner(models.Model):
             return
         candidates = self.with_context(active_test=False).search(
             [
+                # Commercial partners, as Odoo decides them: sub-companies are customers of their own.
+                "|",
                 ("parent_id", "=", False),
+                ("is_company", "=", True),
                 ("customer_rank", ">", 0),
                 ("kk_anonymised", "=", False),
-                "|",
-                ("active", "=", False),
                 ("kk_restricted", "=", True),
+                ("kk_restricted_by_id", "!=", False),
                 ("company_id", "in", [False, *companies.ids]),
             ],
             order="id",
         )
         eligible = self.browse()
         for chunk in split_every(1000, candidates.ids, self.browse):
+            chunk = chunk.filtered(lambda p: p.commercial_partner_id == p)
             facts = chunk._kk_bookkeeping_facts()
             refusals = chunk._kk_erasure_refusals(facts=facts)
             for partner in chunk:

@@ -1,12 +1,14 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import logging
+from contextlib import contextmanager
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, index_exists
 
 from ..lib import numbering
+from .res_partner_audit import AUDIT_SUSPENDED
 
 _logger = logging.getLogger(__name__)
 
@@ -16,6 +18,27 @@ CUSTOMER_NUMBER_INDEX = "res_partner_kk_customer_number_uniq"
 CUSTOMER_NUMBER_WHERE = SQL("ref IS NOT NULL AND ref <> '' AND customer_rank > 0 AND commercial_partner_id = id")
 # Tries before giving up when the drawn numbers are already taken (by hand-typed refs or an older scheme).
 MAX_DRAWS = 100
+# The customer numbers the module itself is writing right now, {partner id: (number, reason, migration)}. Kept in
+# the cursor's transaction data, never in the context: any RPC caller controls the context, nobody outside the
+# server's Python code reaches this dict. Set only by ``_kk_set_customer_number`` around its own write.
+NUMBER_WRITE = "kundekartotek.number.write"
+# Fields that decide which commercial partner (and so which customer number) a partner's journal items belong to.
+COMMERCIAL_KEYS = ("parent_id", "is_company", "commercial_partner_id")
+
+
+@contextmanager
+def _number_write(env, partner_id, number, reason=None, migration=False):
+    """Authorise exactly one write of ``number`` on partner ``partner_id`` by the module's own code."""
+    data = env.cr.precommit.data
+    previous = data.get(NUMBER_WRITE)
+    data[NUMBER_WRITE] = {**(previous or {}), partner_id: (number or False, reason, migration)}
+    try:
+        yield
+    finally:
+        if previous is None:
+            data.pop(NUMBER_WRITE, None)
+        else:
+            data[NUMBER_WRITE] = previous
 
 
 class ResPartner(models.Model):
@@ -27,17 +50,11 @@ class ResPartner(models.Model):
     )
 
     def _compute_customer_number_locked(self):
-        """One grouped query for all partners on screen; journal items are booked on the commercial partner."""
+        """One query for all partners on screen: does the commercial partner's number appear on journal items?"""
         commercial = self.commercial_partner_id.filtered("id")
-        counts = {}
-        if commercial:
-            counts = dict(
-                self.env["account.move.line"]
-                .sudo()
-                ._read_group([("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"])
-            )
+        locked = commercial._kk_with_journal_items()
         for partner in self:
-            partner.customer_number_locked = bool(counts.get(partner.commercial_partner_id))
+            partner.customer_number_locked = partner.commercial_partner_id in locked
 
     @api.constrains("ref", "company_id", "customer_rank")
     def _check_customer_number_unique(self):
@@ -65,18 +82,34 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if not vals.keys() & {"ref", "customer_rank", *COMMERCIAL_KEYS}:
+            return super().write(vals)
+        authorised = self.env.cr.precommit.data.get(NUMBER_WRITE) or {}
         old_numbers = {}
-        if "ref" in vals and not self.env.context.get("kk_number_internal"):
+        if "ref" in vals:
             new = vals["ref"] or False
-            changed = self._kk_numbered_customers().filtered(lambda p: p.ref != new)
-            changed._kk_check_renumber_allowed()
-            old_numbers = {partner: partner.ref for partner in changed}
+            changed = self.filtered(lambda p: p.ref and p.ref != new)
+            # The lock holds for every caller; only the install's one-time clean-up of duplicates steps over it.
+            changed.filtered(lambda p: not authorised.get(p.id, (None, None, False))[2])._kk_check_number_unlocked()
+            numbered = changed._kk_numbered_customers()
+            numbered.filtered(lambda p: authorised.get(p.id, (None,))[0] != new)._kk_check_renumber_allowed()
+            old_numbers = {partner: partner.ref for partner in numbered}
+        if "customer_rank" in vals and (vals["customer_rank"] or 0) <= 0:
+            self._kk_numbered_customers()._kk_check_may_stop_numbering()
+        carried, numbered_before = None, self.browse()
+        if vals.keys() & set(COMMERCIAL_KEYS):
+            carried = self._kk_carried_numbers()
+            numbered_before = self._kk_numbered_customers()
         res = super().write(vals)
         if "ref" in vals:
             # Validated: store it now, so that the next check, which reads the table, sees this number.
             self.flush_recordset(["ref"])
+        if carried:
+            self._kk_check_carried_numbers(carried)
+        # Becoming a contact of another partner takes a customer out of the numbering, as a rank of 0 does.
+        numbered_before.filtered(lambda p: p.commercial_partner_id != p)._kk_check_may_stop_numbering()
         for partner, old in old_numbers.items():
-            partner._kk_log_renumber(old, partner.ref, self.env.context.get("kk_renumber_reason"))
+            partner._kk_log_renumber(old, partner.ref, authorised.get(partner.id, (None, None))[1])
         return res
 
     def copy_data(self, default=None):
@@ -170,7 +203,11 @@ class ResPartner(models.Model):
                     partner=self[0].display_name,
                 )
             )
-        for partner in self.filtered("customer_number_locked"):
+        self._kk_check_number_unlocked()
+
+    def _kk_check_number_unlocked(self):
+        """Refuse, for every user and route, to change a number that journal items carry."""
+        for partner in self._kk_with_journal_items():
             raise UserError(
                 _(
                     "The customer number %(number)s of %(partner)s can no longer change: the customer has journal "
@@ -180,8 +217,114 @@ class ResPartner(models.Model):
                 )
             )
 
+    def _kk_check_may_stop_numbering(self):
+        """A customer leaving the numbering frees its number for another customer: managers only, never when locked.
+
+        Without this, ``customer_rank`` (a plain counter any user may write) or a parent would take the customer
+        out of the number rules, let its ``ref`` be changed freely and be set back.
+        """
+        if not self:
+            return
+        if not (self.env.su or self.env.user.has_group("kundekartotek.group_manager")):
+            raise UserError(
+                _(
+                    "Only a Kundekartotek manager can take %(partner)s out of the customer numbering: its customer "
+                    "number %(number)s would be free for another customer.",
+                    partner=self[0].display_name,
+                    number=self[0].ref,
+                )
+            )
+        for partner in self._kk_with_journal_items():
+            raise UserError(
+                _(
+                    "%(partner)s stays a customer: its journal items carry customer number %(number)s, which no "
+                    "other customer may get.",
+                    partner=partner.display_name,
+                    number=partner.ref,
+                )
+            )
+
+    def _kk_with_journal_items(self):
+        """The partners of ``self`` whose ``ref`` journal items carry: items booked on the partner itself or on a
+        partner whose commercial partner it is.
+
+        SQL over all companies and without record rules: an item the user cannot see still carries the number.
+        """
+        if not self.ids:
+            return self.browse()
+        self.env["account.move.line"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT line.partner_id FROM account_move_line line WHERE line.partner_id IN %(ids)s
+                    UNION
+                   SELECT partner.commercial_partner_id
+                     FROM res_partner partner
+                     JOIN account_move_line line ON line.partner_id = partner.id
+                    WHERE partner.commercial_partner_id IN %(ids)s""",
+                ids=tuple(self.ids),
+            )
+        )
+        return self.browse([row[0] for row in rows]) & self
+
+    def _kk_carried_numbers(self):
+        """``{partner id: customer number}`` for the partners at or below ``self`` that have journal items: the
+        number of their commercial partner, which those items carry."""
+        # As superuser: a contact of another company below this partner still has its items under this number.
+        family = self.sudo().with_context(active_test=False).search([("id", "child_of", self.ids)])
+        self.env["account.move.line"].flush_model(["partner_id"])
+        rows = self.env.execute_query(
+            SQL("SELECT DISTINCT partner_id FROM account_move_line WHERE partner_id IN %s", tuple(family.ids))
+        )
+        holders = self.browse([row[0] for row in rows]).sudo()
+        return {
+            partner.id: partner.commercial_partner_id.ref for partner in holders if partner.commercial_partner_id.ref
+        }
+
+    def _kk_check_carried_numbers(self, carried):
+        """Refuse a change of parent or company flag that moves journal items under another customer number."""
+        for partner in self.browse(list(carried)).sudo():
+            now = partner.commercial_partner_id.ref
+            if now != carried[partner.id]:
+                raise UserError(
+                    _(
+                        "%(partner)s cannot move under another customer: its journal items carry customer number "
+                        "%(number)s, which would become %(new)s.",
+                        partner=partner.display_name,
+                        number=carried[partner.id],
+                        new=now or _("none"),
+                    )
+                )
+
+    def _kk_set_customer_number(self, number, reason=None, migration=False):
+        """Write ``number`` as this partner's customer number on behalf of the module.
+
+        The only way around the manager check of :meth:`write`: used by the numbering (a new customer's first
+        number, any user), the renumbering wizard (after its own manager check) and the install. The authorisation
+        is for this partner and this number only, kept where no RPC caller can set it. The lock on numbers that
+        journal items carry still holds, except for ``migration`` (the install renumbering duplicates it found).
+        """
+        self.ensure_one()
+        with _number_write(self.env, self.id, number, reason=reason, migration=migration):
+            self.write({"ref": number})
+
+    def _kk_renumber(self, new_number=False, reason=None, migration=False):
+        """Give this customer ``new_number``, or the next number of its company's scheme when empty.
+
+        The caller decides who may (the wizard: managers); the journal-item lock is checked in :meth:`write`.
+        """
+        self.ensure_one()
+        if not migration:
+            self._kk_check_number_unlocked()
+        number = new_number or self._kk_draw_number(raise_without_scheme=True)
+        self._kk_set_customer_number(number, reason=reason, migration=migration)
+
     def _kk_log_renumber(self, old, new, reason=None):
-        """Leave the change in the chatter: who and when come with the message."""
+        """Leave the change in the chatter and, when the trail does not record ``ref`` already, in the audit trail.
+
+        The trail is the record of who changed a customer number and when whatever its field list says; only the
+        transaction flag of anonymisation (which never changes a number) suspends it.
+        """
         self.ensure_one()
         if reason:
             body = _(
@@ -192,7 +335,12 @@ class ResPartner(models.Model):
             )
         else:
             body = _("Customer number changed from %(old)s to %(new)s.", old=old or _("none"), new=new or _("none"))
-        self.message_post(body=body)
+        # As superuser, with the user as author: a user without an e-mail address may not post in their own name.
+        self.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+        if "ref" not in self._kk_audit_fields() and not self.env.cr.precommit.data.get(AUDIT_SUSPENDED):
+            self.env["kundekartotek.audit.log"]._kk_append(
+                self._kk_audit_entries("write", {self.id: {"ref": old or False}}, {self.id: {"ref": new or False}})
+            )
 
     def _kk_region_code(self):
         """County code from a Norwegian postcode; ``00`` abroad or when the postcode is missing or unknown."""
@@ -206,52 +354,58 @@ class ResPartner(models.Model):
         A partner without a company is numbered by the current company's scheme. Numbers already in use (typed by
         hand, or from an earlier scheme) are skipped, so the number drawn is always free.
         """
-        Scheme = self.env["kundekartotek.number.scheme"]
         schemes = {}
-        year = fields.Date.context_today(self).year
         for partner in self:
             if partner.ref or partner.commercial_partner_id != partner:
                 continue
-            company = partner.company_id or self.env.company
-            if company not in schemes:
-                schemes[company] = Scheme._kk_scheme_for(company)
-            scheme = schemes[company]
-            if not scheme:
-                if raise_without_scheme:
-                    raise UserError(
-                        _(
-                            "%(company)s has no active numbering scheme: create one under Kundekartotek > "
-                            "Configuration > Numbering Schemes.",
-                            company=company.display_name,
-                        )
-                    )
-                continue
-            letter = numbering.type_letter(partner.customer_type)
-            region = partner._kk_region_code()
-            for _attempt in range(MAX_DRAWS):
-                number = scheme._kk_next_number(letter, region, year)
-                if not partner._kk_customer_number_owner(number):
-                    break
-            else:
+            number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes)
+            if number:
+                partner.sudo()._kk_set_customer_number(number)
+
+    def _kk_draw_number(self, raise_without_scheme=False, schemes=None):
+        """The next free number of the partner's company scheme, or ``False`` when the company has no scheme."""
+        self.ensure_one()
+        schemes = {} if schemes is None else schemes
+        company = self.company_id or self.env.company
+        if company not in schemes:
+            schemes[company] = self.env["kundekartotek.number.scheme"]._kk_scheme_for(company)
+        scheme = schemes[company]
+        if not scheme:
+            if raise_without_scheme:
                 raise UserError(
                     _(
-                        "No free customer number found for %(partner)s after %(count)s tries with scheme "
-                        "%(scheme)s: raise the first number of the scheme above the numbers already in use.",
-                        partner=partner.display_name,
-                        count=MAX_DRAWS,
-                        scheme=scheme.name,
+                        "%(company)s has no active numbering scheme: create one under Kundekartotek > "
+                        "Configuration > Numbering Schemes.",
+                        company=company.display_name,
                     )
                 )
-            partner.sudo().with_context(kk_number_internal=True).write({"ref": number})
+            return False
+        letter = numbering.type_letter(self.customer_type)
+        region = self._kk_region_code()
+        year = fields.Date.context_today(self).year
+        for _attempt in range(MAX_DRAWS):
+            number = scheme._kk_next_number(letter, region, year)
+            if not self._kk_customer_number_owner(number):
+                return number
+        raise UserError(
+            _(
+                "No free customer number found for %(partner)s after %(count)s tries with scheme "
+                "%(scheme)s: raise the first number of the scheme above the numbers already in use.",
+                partner=self.display_name,
+                count=MAX_DRAWS,
+                scheme=scheme.name,
+            )
+        )
 
     def _kk_number_existing_customers(self, batch_size=1000):
         """Give customers that exist before the module a number (install hook); ``self`` empty means all.
 
         Works in batches of ``batch_size`` partners (flushed and evicted from the cache between batches) so that
         20 000 customers do not sit in memory at once. A ref that is unique within its company is kept as the
-        customer number. When several customers share a ref, the first (lowest id) keeps it and the others get a
-        new number, with the old one in their chatter and an INFO line in the log: an install must not fail on
-        data it found, nor fill the log with warnings. No commit: the install is one transaction.
+        customer number. When several customers share a ref, one keeps it — the first (lowest id) with journal
+        items, else the first — and the others get a new number, with the old one in their chatter, the audit
+        trail and an INFO line in the log: an install must not fail on data it found, nor fill the log with
+        warnings. No commit: the install is one transaction.
         """
         self.env.flush_all()
         restrict = SQL(" AND id IN %s", tuple(self.ids)) if self else SQL()
@@ -263,12 +417,20 @@ class ResPartner(models.Model):
                 restrict,
             )
         )
+        # The ref stays with the customer whose journal items already carry it, when one of them has any.
         owners = dict(
             ((company, ref), first)
             for company, ref, first in self.env.execute_query(
                 SQL(
-                    """SELECT COALESCE(company_id, 0), ref, MIN(id) FROM res_partner
-                        WHERE %s GROUP BY 1, 2""",
+                    """SELECT DISTINCT ON (COALESCE(partner.company_id, 0), partner.ref)
+                              COALESCE(partner.company_id, 0), partner.ref, partner.id
+                         FROM res_partner partner
+                        WHERE %s
+                        ORDER BY COALESCE(partner.company_id, 0), partner.ref,
+                                 EXISTS(SELECT 1 FROM account_move_line line
+                                          JOIN res_partner holder ON holder.id = line.partner_id
+                                         WHERE holder.commercial_partner_id = partner.id) DESC,
+                                 partner.id""",
                     CUSTOMER_NUMBER_WHERE,
                 )
             )
@@ -282,22 +444,20 @@ class ResPartner(models.Model):
                 duplicates.add(partner_id)
             else:
                 kept += 1
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False, kk_number_internal=True)
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        reason = _("another customer already had this number when Kundekartotek was installed")
         for start in range(0, len(to_number), batch_size):
             batch = Partner.browse(to_number[start : start + batch_size])
             for partner in batch.filtered(lambda p: p.id in duplicates):
                 old = partner.ref
-                partner.ref = False
-                partner._kk_assign_customer_number()
+                # The one clean-up that may change a number journal items carry: two customers cannot keep it.
+                partner._kk_set_customer_number(partner._kk_draw_number(), reason=reason, migration=True)
                 _logger.info(
                     "Customer number %s of partner %s is also used by partner %s: renumbered to %s",
                     old,
                     partner.id,
                     owners.get((partner.company_id.id or 0, old)),
                     partner.ref,
-                )
-                partner._kk_log_renumber(
-                    old, partner.ref, _("another customer already had this number when Kundekartotek was installed")
                 )
             (batch - batch.filtered(lambda p: p.id in duplicates))._kk_assign_customer_number()
             self.env.flush_all()

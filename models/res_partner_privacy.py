@@ -1,6 +1,8 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
+from odoo.models import regex_field_agg
+from odoo.osv import expression
 
 LEGAL_BASES = [
     ("contract", "Contract"),
@@ -9,6 +11,43 @@ LEGAL_BASES = [
     ("legitimate_interest", "Legitimate interest"),
 ]
 PERSONAL_ID_FIELD = "fodselsnummer"
+
+
+def groups_personal_id(fields, groupby):
+    """Whether a ``read_group`` with these specifications sends fødselsnumre: grouped by the field (each group
+    carries a number) or aggregated on it (``array_agg``, ``max``, … return numbers, counts are still processing).
+    """
+    groupby = [groupby] if isinstance(groupby, str) else groupby or []
+    if any(spec.split(":")[0] == PERSONAL_ID_FIELD for spec in groupby):
+        return True
+    for spec in fields or []:
+        match = regex_field_agg.match(spec)
+        if match:
+            name, func, fname = match.groups()
+            if fname == PERSONAL_ID_FIELD or (name == PERSONAL_ID_FIELD and func):
+                return True
+    return False
+
+
+def grouped_holders(records, groups):
+    """The records with a fødselsnummer in the returned groups (each group's ``__domain``), searched as the user."""
+    domains = [group["__domain"] for group in groups if group.get("__domain") is not None]
+    if not domains:
+        return records.browse()
+    return records.search(expression.AND([expression.OR(domains), [(PERSONAL_ID_FIELD, "!=", False)]]))
+
+
+def exported_holders(records, fields_to_export):
+    """The records (of the exported model) whose fødselsnummer an export with these columns contains."""
+    holders = records.browse()
+    for path in fields_to_export:
+        parts = path.split("/")
+        if parts[-1] != PERSONAL_ID_FIELD:
+            continue
+        found = records.mapped(".".join(parts[:-1])) if len(parts) > 1 else records
+        if found._name == records._name:
+            holders |= found.sudo().filtered(PERSONAL_ID_FIELD).sudo(records.env.su)
+    return holders
 
 
 class ResPartner(models.Model):
@@ -102,18 +141,25 @@ class ResPartner(models.Model):
         """Log the export of fødselsnumre from the list view's *Export* (the file leaves the register)."""
         result = super().export_data(fields_to_export)
         if not self.env.su:
-            exported = self.browse()
-            for path in fields_to_export:
-                parts = path.split("/")
-                if parts[-1] != PERSONAL_ID_FIELD:
-                    continue
-                holders = self.mapped("/".join(parts[:-1]).replace("/", ".")) if len(parts) > 1 else self
-                if holders._name == self._name:
-                    exported |= holders.sudo().filtered(PERSONAL_ID_FIELD).sudo(False)
+            exported = exported_holders(self, fields_to_export)
             if exported:
                 self.env["kundekartotek.access.log"]._kk_log(
                     exported, "export_personal_id", _("Spreadsheet export of %(count)s records", count=len(self))
                 )
+        return result
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """Log the fødselsnumre a grouped read sends: grouped by the number, or aggregated on it.
+
+        Every grouped read of the web client and over RPC (``web_read_group``, ``read_progress_bar``) comes here;
+        the people logged are those with a number in the groups returned.
+        """
+        result = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        if not self.env.su and groups_personal_id(fields, groupby):
+            holders = grouped_holders(self, result)
+            if holders:
+                self.env["kundekartotek.access.log"]._kk_log(holders, "read_personal_id", _("Grouped read"))
         return result
 
     def action_kk_record_consent(self):

@@ -72,6 +72,34 @@ class TestAccessLog(TransactionCase):
         people.export_data(["name", "email"])
         self.assertEqual(len(self._entries()), 1)
 
+    def test_grouped_read_of_the_number_is_logged(self):
+        Partner = self.env["res.partner"].with_user(self.reader)
+        domain = [("id", "in", (self.person | self.without).ids)]
+        groups = Partner.read_group(domain, ["fodselsnummer"], ["fodselsnummer"])
+        self.assertIn(FNR, [group["fodselsnummer"] for group in groups])
+        entry = self._entries()
+        self.assertEqual((entry.user_id, entry.kind), (self.reader, "read_personal_id"))
+        self.assertFalse(self._entries(self.without))
+        # The web client's grouped list and an aggregate that returns the numbers are reads too.
+        Partner.web_read_group(domain, ["fodselsnummer"], ["fodselsnummer"])
+        Partner.read_group(domain, ["numbers:array_agg(fodselsnummer)"], ["name"])
+        self.assertEqual(len(self._entries()), 3)
+        # A grouped read without the number is not.
+        Partner.read_group(domain, ["name"], ["name"])
+        self.assertEqual(len(self._entries()), 3)
+
+    def test_read_through_the_user_record_is_logged(self):
+        # res.users inherits the partner's fields (_inherits): the number is readable on the user too.
+        employee = make_role_user(self.env, "employee", login="kk_fnr_employee")
+        employee.partner_id.fodselsnummer = FNR
+        Users = self.env["res.users"].with_user(self.reader)
+        [values] = Users.browse(employee.id).read(["fodselsnummer"])
+        self.assertEqual(values["fodselsnummer"], FNR)
+        Users.read_group([("id", "=", employee.id)], ["fodselsnummer"], ["fodselsnummer"])
+        entries = self._entries(employee.partner_id)
+        self.assertEqual(entries.mapped("kind"), ["read_personal_id", "read_personal_id"])
+        self.assertEqual(entries.user_id, self.reader)
+
     def test_nobody_can_change_or_delete_entries(self):
         self.person.with_user(self.reader).read(["fodselsnummer"])
         entry = self._entries()
@@ -124,6 +152,22 @@ class TestAccessLogRpc(HttpCase):
         )
         self.assertEqual(values["fodselsnummer"], FNR)
         self.assertEqual(self._entries().mapped("origin"), ["api"])
+
+    def test_xmlrpc_read_of_a_user_record_is_logged(self):
+        employee = make_role_user(self.env, "employee", login="kk_rpc_employee")
+        employee.partner_id.fodselsnummer = FNR
+        [values] = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.reader.id,
+            "kk_rpc_reader_pw",
+            "res.users",
+            "read",
+            [[employee.id]],
+            {"fields": ["fodselsnummer"]},
+        )
+        self.assertEqual(values["fodselsnummer"], FNR)
+        entries = self.env["kundekartotek.access.log"].search([("subject_id", "=", employee.partner_id.id)])
+        self.assertEqual(entries.mapped("origin"), ["api"])
 
     def test_form_read_writes_the_log_without_a_read_only_retry(self):
         self.authenticate("kk_rpc_reader", "kk_rpc_reader_pw")

@@ -8,6 +8,7 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -116,6 +117,22 @@ class TestAnonymise(AccountTestInvoicingCommon):
         # The year to February 2019 ends on the 28th; five years on, February has a 29th.
         self.assertEqual(Partner._kk_retention_end(company, date(2018, 5, 1)), date(2024, 2, 29))
 
+    def test_retention_ends_on_its_last_day_and_erasure_opens_the_day_after(self):
+        # Kari's retention runs until 2025-12-31 (payment of January 2020).
+        for day, allowed in (("2025-12-30", False), ("2025-12-31", False), ("2026-01-01", True)):
+            with self.subTest(day=day), freeze_time(day):
+                refusals = self.kari._kk_erasure_refusals()
+                self.assertEqual(self.kari.id not in refusals, allowed)
+                if not allowed:
+                    self.assertIn("2025-12-31", " ".join(refusals[self.kari.id]))
+
+    def test_retention_end_follows_the_fiscal_year_of_the_document(self):
+        end = self.env["res.partner"]._kk_retention_end
+        company = self.env.company  # calendar fiscal year
+        self.assertEqual(end(company, date(2019, 1, 1)), date(2024, 12, 31))
+        self.assertEqual(end(company, date(2019, 12, 31)), date(2024, 12, 31))
+        self.assertEqual(end(company, date(2020, 1, 1)), date(2025, 12, 31))
+
     # Refusals and restriction -----------------------------------------------------------------------------------
     def test_refused_within_retention_and_restriction_offered_instead(self):
         with freeze_time("2025-06-01"):
@@ -130,8 +147,7 @@ class TestAnonymise(AccountTestInvoicingCommon):
 
     @freeze_time(TODAY)
     def test_refused_with_an_open_balance(self):
-        wizard = self._wizard(self.debtor_contact)
-        self.assertEqual(wizard.partner_id, self.debtor)
+        wizard = self._wizard(self.debtor)
         self.assertFalse(wizard.allowed)
         self.assertAlmostEqual(wizard.open_balance, 500)
         self.assertIn("open items", wizard.refusal)
@@ -176,7 +192,93 @@ class TestAnonymise(AccountTestInvoicingCommon):
             self.env["res.partner"].with_user(self.clerk).create({"name": "Sneaky", "kk_anonymised": True})
         self.assertFalse(self.kari.kk_restricted)
 
+    def test_restriction_records_the_privacy_officer_and_nobody_else(self):
+        self.kari.with_user(self.officer).action_kk_restrict()
+        self.assertEqual(self.kari.kk_restricted_by_id, self.officer)
+        # Who restricted is never the caller's value, not even a privacy officer's.
+        self.kari.with_user(self.officer).write({"kk_restricted_by_id": self.clerk.id})
+        self.assertEqual(self.kari.kk_restricted_by_id, self.officer)
+        with self.assertRaises(AccessError):
+            self.kari.with_user(self.clerk).write({"kk_restricted_by_id": self.clerk.id})
+        # sudo() lifts access rights, not the role: a plain user cannot restrict through it.
+        with self.assertRaises(AccessError):
+            self.debtor.with_user(self.clerk).sudo().write({"kk_restricted": True})
+        self.assertFalse(self.debtor.kk_restricted)
+        self.kari.with_user(self.officer).action_kk_lift_restriction()
+        self.assertFalse(self.kari.kk_restricted_by_id)
+
     # Anonymisation ----------------------------------------------------------------------------------------------
+    @freeze_time(TODAY)
+    def test_sub_company_is_not_erased_with_the_company_above_it(self):
+        Partner = self.env["res.partner"]
+        parent = Partner.create({"name": "Konsern AS", "is_company": True, "email": "post@konsern.example"})
+        contact = Partner.create({"name": "Lise Konsern", "parent_id": parent.id, "email": "lise@konsern.example"})
+        sub = Partner.create(
+            {"name": "Datter AS", "is_company": True, "parent_id": parent.id, "email": "post@datter.example"}
+        )
+        sub_contact = Partner.create({"name": "Per Datter", "parent_id": sub.id, "email": "per@datter.example"})
+        self._invoice(sub, 400, TODAY)  # the sub-company's own invoice, posted today
+        wizard = self._wizard(parent)
+        self.assertTrue(wizard.allowed, wizard.refusal)
+        self.assertEqual(wizard.sub_company_ids, sub)
+        wizard.action_anonymise()
+        self.assertTrue(parent.kk_anonymised and contact.kk_anonymised)
+        self.assertEqual(contact.name, f"Anonymised contact {contact.id}")
+        for partner, name, email in (
+            (sub, "Datter AS", "post@datter.example"),
+            (sub_contact, "Per Datter", "per@datter.example"),
+        ):
+            self.assertEqual((partner.name, partner.email, partner.active), (name, email, True))
+            self.assertFalse(partner.kk_anonymised)
+        # The sub-company is a request of its own, judged on its own documents.
+        wizard = self._wizard(sub)
+        self.assertFalse(wizard.allowed)
+        self.assertIn("2031-12-31", wizard.refusal)
+        with self.assertRaises(UserError):
+            sub._kk_anonymise()
+        self.assertEqual(sub.name, "Datter AS")
+
+    @freeze_time(TODAY)
+    def test_contact_person_is_erased_alone(self):
+        colleague = self.env["res.partner"].create(
+            {"name": "Eva Skyldner", "parent_id": self.debtor.id, "email": "eva@skyldner.example"}
+        )
+        wizard = self._wizard(self.debtor_contact)
+        self.assertEqual(wizard.partner_id, self.debtor_contact)
+        self.assertTrue(wizard.is_contact)
+        # The company's open invoice names the company, not the person: the person's data may go.
+        self.assertTrue(wizard.allowed, wizard.refusal)
+        wizard.action_anonymise()
+        contact = self.debtor_contact
+        self.assertEqual(contact.name, f"Anonymised contact {contact.id}")
+        self.assertTrue(contact.kk_anonymised and not contact.active)
+        self.assertFalse(contact.email)
+        self.assertEqual(
+            (self.debtor.name, self.debtor.active, self.debtor.kk_anonymised), ("Skyldner AS", True, False)
+        )
+        self.assertEqual(colleague.email, "eva@skyldner.example")
+        entries = self.Log.search([("action", "=", "anonymise"), ("res_id", "in", (self.debtor | colleague).ids)])
+        self.assertFalse(entries)
+
+    @freeze_time(TODAY)
+    def test_contact_person_is_judged_on_the_documents_addressed_to_them(self):
+        Partner = self.env["res.partner"]
+        buyer_company = Partner.create({"name": "Kjøper AS", "is_company": True})
+        buyer = Partner.create({"name": "Siri Kjøper", "parent_id": buyer_company.id})
+        colleague = Partner.create({"name": "Tor Kjøper", "parent_id": buyer_company.id})
+        debtor = Partner.create({"name": "Gry Kjøper", "parent_id": buyer_company.id})
+        self._pay(self._invoice(buyer, 250, "2025-02-01"), 250, "2025-02-10")  # addressed to the person
+        self._invoice(debtor, 100, "2018-01-10")  # out of retention, but unpaid
+        wizard = self._wizard(buyer)
+        self.assertFalse(wizard.allowed)
+        self.assertEqual(wizard.retention_until, date(2030, 12, 31))
+        wizard = self._wizard(debtor)
+        self.assertFalse(wizard.allowed)
+        self.assertIn("open items", wizard.refusal)
+        self.assertTrue(self._wizard(colleague).allowed)
+        with freeze_time("2031-01-01"):
+            self.assertTrue(self._wizard(buyer).allowed)
+
     @freeze_time(TODAY)
     def test_anonymisation_erases_personal_data_and_keeps_the_bookkeeping(self):
         contact = self.env["res.partner"].create(
@@ -268,7 +370,7 @@ class TestAnonymise(AccountTestInvoicingCommon):
 
     # Cron -------------------------------------------------------------------------------------------------------
     @freeze_time(TODAY)
-    def test_cron_anonymises_only_archived_or_restricted_customers_out_of_retention(self):
+    def test_cron_anonymises_only_customers_a_privacy_officer_restricted(self):
         def customer(name, **vals):
             partner = self.env["res.partner"].create({"name": name, "email": f"{name.lower()}@x.example"})
             invoice = self._invoice(partner, 100, "2018-06-01")
@@ -278,18 +380,29 @@ class TestAnonymise(AccountTestInvoicingCommon):
             return partner
 
         active = customer("Aktiv")
-        archived = customer("Arkivert", active=False)
+        # Archiving is any user's act, not a decision to erase.
+        archived = customer("Arkivert")
+        archived.with_user(self.clerk).action_archive()
         restricted = customer("Sperret")
         restricted.with_user(self.officer).action_kk_restrict()
-        unpaid = customer("Ubetalt", active=False, paid=False)
+        self.assertEqual(restricted.kk_restricted_by_id, self.officer)
+        # A restriction nobody answers for (written past the ORM, or before who restricted was kept) is no decision.
+        legacy = customer("Gammel")
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE res_partner SET kk_restricted = TRUE WHERE id = %s", legacy.id))
+        legacy.invalidate_recordset(["kk_restricted"])
+        unpaid = customer("Ubetalt", paid=False)
+        unpaid.with_user(self.officer).action_kk_restrict()
         Partner = self.env["res.partner"].with_context(active_test=False)
         Partner._cron_kk_anonymise_expired()
-        self.assertFalse((active | archived | restricted | unpaid).filtered("kk_anonymised"), "setting off")
+        everyone = active | archived | restricted | unpaid | legacy
+        self.assertFalse(everyone.filtered("kk_anonymised"), "setting off")
 
         settings = self.env["res.config.settings"].create({"kk_auto_anonymise": True})
         settings.execute()
         self.assertTrue(self.env.ref("kundekartotek.ir_cron_kk_anonymise").active)
         Partner._cron_kk_anonymise_expired()
-        self.assertEqual((active | archived | restricted | unpaid).filtered("kk_anonymised"), archived | restricted)
+        self.assertEqual(everyone.filtered("kk_anonymised"), restricted)
         self.assertEqual(active.name, "Aktiv")
-        self.assertFalse(archived.email)
+        self.assertEqual(archived.with_context(active_test=False).email, "arkivert@x.example")
+        self.assertFalse(restricted.email)

@@ -1,15 +1,18 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import xmlrpc.client
 from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
-from odoo.tools import SQL, index_exists
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import SQL, index_exists, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.kundekartotek.models import res_partner_numbering
 from odoo.addons.kundekartotek.models.res_partner_numbering import CUSTOMER_NUMBER_INDEX
+
+from .common import make_role_user
 
 START = 770001
 
@@ -243,6 +246,109 @@ class TestNumbering(AccountTestInvoicingCommon):
             partner.write({"ref": "K-2"})
         self.assertEqual(partner.ref, str(START))
 
+    def test_no_context_key_lets_a_user_renumber(self):
+        partner = self._customer("Kontekst AS")
+        for key in ("kk_number_internal", "kk_renumber_reason"):
+            with self.subTest(key=key), self.assertRaisesRegex(UserError, "Only a Kundekartotek manager"):
+                partner.with_user(self.clerk).with_context(**{key: True}).write({"ref": "X-1"})
+        self.assertEqual(partner.ref, str(START))
+
+    def test_customer_rank_game_does_not_free_the_number(self):
+        partner = self._customer("Rang AS")
+        # Setting the rank to 0 would take the customer out of the number rules; a user may not.
+        with self.assertRaisesRegex(UserError, "Only a Kundekartotek manager can take"):
+            partner.with_user(self.clerk).write({"customer_rank": 0})
+        with self.assertRaisesRegex(UserError, "Only a Kundekartotek manager"):
+            partner.with_user(self.clerk).write({"customer_rank": 0, "ref": "X-2"})
+        self.assertEqual((partner.ref, partner.customer_rank), (str(START), 1))
+        # Once journal items carry the number, not even a manager takes the customer out, in one write or two.
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        for vals in ({"customer_rank": 0}, {"customer_rank": 0, "ref": "X-3"}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "journal items"):
+                partner.write(vals)
+        self.assertEqual(partner.ref, str(START))
+
+    def test_locked_number_stays_when_the_rank_is_already_zero(self):
+        # A rank brought to 0 past the ORM (or by an older version) does not unlock the number either.
+        partner = self._customer("Null AS")
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE res_partner SET customer_rank = 0 WHERE id = %s", partner.id))
+        partner.invalidate_recordset(["customer_rank"])
+        with self.assertRaisesRegex(UserError, "journal items"):
+            partner.write({"ref": "K-9"})
+        self.assertEqual(partner.ref, str(START))
+
+    def test_locked_number_is_refused_to_the_wizard_and_to_the_module_itself(self):
+        partner = self._customer("Låst AS")
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        with self.assertRaisesRegex(UserError, "journal items"):
+            self._renumber(partner, "Ny ordning")  # the next number of the scheme
+        with self.assertRaisesRegex(UserError, "journal items"):
+            partner._kk_set_customer_number("K-4", reason="Intern")
+        self.assertEqual(partner.ref, str(START))
+
+    def test_locked_number_cannot_change_through_import(self):
+        partner = self._customer("Import AS")
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        Partner = self.Partner.with_context(kk_number_internal=True)
+        result = Partner.load([".id", "ref"], [[str(partner.id), "IMP-1"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("journal items", " ".join(message["message"] for message in result["messages"]))
+        self.assertEqual(partner.ref, str(START))
+
+    def test_locked_number_cannot_move_to_another_commercial_partner(self):
+        partner = self._customer("Datter AS")
+        other = self._customer("Mor AS")
+        self.init_invoice("out_invoice", partner=partner, amounts=[100], post=True)
+        # As a contact of another customer, its journal items would carry the other customer's number.
+        for vals in (
+            {"parent_id": other.id, "is_company": False},
+            {"commercial_partner_id": other.id},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(UserError, "cannot move under another customer"),
+                self.env.cr.savepoint(),
+            ):
+                partner.write(vals)
+        self.assertEqual(partner.commercial_partner_id, partner)
+        # A customer without journal items may become a contact, when a manager takes it out of the numbering; a
+        # company below another keeps its items under its own number.
+        free = self._customer("Fri AS")
+        with self.assertRaisesRegex(UserError, "Only a Kundekartotek manager can take"), self.env.cr.savepoint():
+            free.with_user(self.clerk).write({"parent_id": other.id, "is_company": False})
+        free.write({"parent_id": other.id, "is_company": False})
+        self.assertEqual(free.commercial_partner_id, other)
+        partner.write({"parent_id": other.id})
+        self.assertEqual(partner.commercial_partner_id, partner)
+
+    def test_number_change_is_always_in_the_audit_trail(self):
+        # Even when the trail's field list leaves ref out, a changed customer number is recorded with who and when.
+        self.env["ir.config_parameter"].set_param("kundekartotek.audit_fields", "name")
+        manager = make_role_user(self.env, "manager", login="kk_numbering_manager")
+        partner = self._customer("Spor AS")
+        self._renumber(partner, "Feil nummer", new_number="K-7", user=manager)
+        entry = (
+            self.env["kundekartotek.audit.log"].sudo().search([("res_id", "=", partner.id), ("field_name", "=", "ref")])
+        )
+        self.assertEqual(
+            (entry.user_id, entry.action, entry.old_value, entry.new_value), (manager, "write", str(START), "K-7")
+        )
+        self.assertIn("Feil nummer", partner.message_ids[0].body)
+
+    def test_module_authorisation_covers_one_partner_and_one_number(self):
+        first, second = self._customer("En AS"), self._customer("To AS")
+        clerk_first = first.with_user(self.clerk)
+        with res_partner_numbering._number_write(self.env, first.id, "AUT-1"):
+            with self.assertRaisesRegex(UserError, "Only a Kundekartotek manager"):
+                clerk_first.write({"ref": "AUT-2"})
+            with self.assertRaisesRegex(UserError, "Only a Kundekartotek manager"):
+                second.with_user(self.clerk).write({"ref": "AUT-1"})
+            clerk_first.write({"ref": "AUT-1"})
+        self.assertEqual(first.ref, "AUT-1")
+        self.assertFalse(self.env.cr.precommit.data.get(res_partner_numbering.NUMBER_WRITE))
+
     # --- install -----------------------------------------------------------------------------------------------
 
     def test_install_numbers_existing_customers_and_keeps_unique_refs(self):
@@ -274,6 +380,26 @@ class TestNumbering(AccountTestInvoicingCommon):
         self.assertIn("GML-2", duplicate.message_ids[0].body)
         self.assertTrue(index_exists(self.env.cr, CUSTOMER_NUMBER_INDEX))
 
+    def test_install_keeps_a_shared_ref_on_the_customer_with_journal_items(self):
+        self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(CUSTOMER_NUMBER_INDEX)))
+        first, invoiced = self.Partner.create(
+            [
+                {"name": "Først AS", "is_company": True, "ref": "GML-9"},
+                {"name": "Fakturert AS", "is_company": True, "ref": "GML-TMP"},
+            ]
+        )
+        self.init_invoice("out_invoice", partner=invoiced, amounts=[100], post=True)
+        # Customers from before the module, sharing a ref; only the second (higher id) has journal items.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET ref = 'GML-9', customer_rank = 1 WHERE id IN %s", tuple((first | invoiced).ids))
+        )
+        self.env.invalidate_all()
+        (first | invoiced)._kk_number_existing_customers()
+        self.assertEqual(invoiced.ref, "GML-9")
+        self.assertEqual(first.ref, str(START))
+        self.assertIn("GML-9", first.message_ids[0].body)
+
     # --- views -------------------------------------------------------------------------------------------------
 
     def test_customer_number_is_first_in_the_list_and_searchable(self):
@@ -281,3 +407,62 @@ class TestNumbering(AccountTestInvoicingCommon):
         self.assertRegex(arch, r'^<list[^>]*>\s*<field name="ref"')
         partner = self._customer("Søkbar AS")
         self.assertEqual(self.Partner.search([("ref", "=", partner.ref)]), partner)
+
+
+@tagged("post_install", "-at_install")
+class TestNumberLockRpc(HttpCase):
+    """The number lock over real XML-RPC: whatever context the client sends, the server decides."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = make_role_user(cls.env, "user", login="kk_lock_clerk")
+        cls.manager = make_role_user(cls.env, "manager", login="kk_lock_manager")
+        for user in (cls.clerk, cls.manager):
+            user.password = f"{user.login}_pw"
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create({"name": "Rpc Kunde AS", "is_company": True, "customer_rank": 1, "ref": "RPC-1"})
+        cls.invoiced = Partner.create(
+            {"name": "Rpc Fakturert AS", "is_company": True, "customer_rank": 1, "ref": "RPC-2"}
+        )
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.invoiced.id,
+                "invoice_line_ids": [Command.create({"name": "Konsulenttime", "quantity": 1, "price_unit": 1000})],
+            }
+        )
+        invoice.action_post()
+
+    def _call(self, user, method, args, kwargs=None):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, f"{user.login}_pw", "res.partner", method, args, kwargs or {}
+        )
+
+    def _refused(self, user, method, args, kwargs, message):
+        with self.assertRaises(xmlrpc.client.Fault) as caught, mute_logger("odoo.http"):
+            self._call(user, method, args, kwargs)
+        self.assertIn(message, caught.exception.faultString)
+
+    def test_context_key_over_xmlrpc_changes_nothing(self):
+        context = {"context": {"kk_number_internal": True}}
+        self._refused(
+            self.clerk, "write", [[self.customer.id], {"ref": "RPC-X"}], context, "Only a Kundekartotek manager"
+        )
+        self._refused(self.manager, "write", [[self.invoiced.id], {"ref": "RPC-Y"}], context, "journal items")
+        self.customer.invalidate_recordset(["ref"])
+        self.invoiced.invalidate_recordset(["ref"])
+        self.assertEqual((self.customer.ref, self.invoiced.ref), ("RPC-1", "RPC-2"))
+
+    def test_rank_game_over_xmlrpc_changes_nothing(self):
+        self._refused(
+            self.clerk, "write", [[self.customer.id], {"customer_rank": 0}], {}, "Only a Kundekartotek manager can take"
+        )
+        self._refused(self.manager, "write", [[self.invoiced.id], {"customer_rank": 0}], {}, "journal items")
+        self.customer.invalidate_recordset(["customer_rank"])
+        self.assertEqual(self.customer.customer_rank, 1)
+
+    def test_private_number_method_is_not_reachable(self):
+        self._refused(self.manager, "_kk_set_customer_number", [[self.invoiced.id], "RPC-Z"], {}, "Private methods")
+        self.invoiced.invalidate_recordset(["ref"])
+        self.assertEqual(self.invoiced.ref, "RPC-2")

@@ -288,6 +288,42 @@ class TestRolesMultiCompany(AccountTestInvoicingCommon):
         self.assertNotIn(self.customer_a, entries.partner_id)
         self.assertTrue(self.env["kundekartotek.audit.log"].search([("partner_id", "=", self.customer_a.id)]))
 
+    def test_consent_history_and_access_log_follow_the_persons_company(self):
+        person_a = self.env["res.partner"].create(
+            {"name": "Kari A", "company_id": self.company_a.id, "fodselsnummer": FNR}
+        )
+        person_b = self.env["res.partner"].create({"name": "Ola B", "company_id": self.company_b.id})
+        user_a = make_role_user(
+            self.env, "user", login="kk_mc_user_a", company=self.company_a, extra=("kundekartotek.group_personal_id",)
+        )
+        consents = self.env["kundekartotek.consent"]
+        for person in (person_a, person_b):
+            consents |= consents.create(
+                {"partner_id": person.id, "purpose": "email", "state": "given", "source": "paper", "text_version": "v1"}
+            )
+        person_a.with_user(user_a).read(["fodselsnummer"])
+        log_a = self.env["kundekartotek.access.log"].sudo().search([("subject_id", "=", person_a.id)])
+        self.assertTrue(log_a)
+        user_b = make_role_user(self.env, "user", login="kk_mc_user_b", company=self.company_b)
+        officer_b = make_role_user(self.env, "privacy_officer", login="kk_mc_officer_b", company=self.company_b)
+        for user in (user_b, officer_b, self.auditor_b):
+            with self.subTest(user=user.login):
+                Consent = self.env["kundekartotek.consent"].with_user(user)
+                self.assertEqual(Consent.search([("id", "in", consents.ids)]), consents[1])
+                with self.assertRaises(AccessError):
+                    consents[0].with_user(user).read(["state"])
+        for user in (officer_b, self.auditor_b):
+            with self.subTest(user=user.login):
+                Log = self.env["kundekartotek.access.log"].with_user(user)
+                self.assertFalse(Log.search([("subject_id", "=", person_a.id)]))
+                with self.assertRaises(AccessError):
+                    log_a.with_user(user).read(["kind"])
+        # Company A's own privacy officer still reads both.
+        officer_a = make_role_user(self.env, "privacy_officer", login="kk_mc_officer_a", company=self.company_a)
+        Log = self.env["kundekartotek.access.log"].with_user(officer_a)
+        self.assertEqual(Log.search([("subject_id", "=", person_a.id)]), log_a.sudo(False))
+        self.assertIn(consents[0], self.env["kundekartotek.consent"].with_user(officer_a).search([]))
+
     def test_ledger_of_another_company_is_refused(self):
         Ledger = self.env["report.kundekartotek.report_ledger"].with_user(self.auditor_b)
         data = {"date_from": "2026-01-01", "date_to": "2026-03-01", "company_ids": self.company_a.ids}
@@ -299,7 +335,8 @@ class TestRolesMultiCompany(AccountTestInvoicingCommon):
 
 @tagged("post_install", "-at_install")
 class TestTwoFactorSetting(HttpCase):
-    """With the setting on, managers and privacy officers must pass a second factor; other roles log in as before."""
+    """With the setting on, managers, privacy officers, auditors and readers of fødselsnumre must pass a second
+    factor; other roles log in as before."""
 
     @classmethod
     def setUpClass(cls):
@@ -309,6 +346,9 @@ class TestTwoFactorSetting(HttpCase):
             role: make_role_user(cls.env, role, login=f"kk_2fa_{role}")
             for role in ("user", "manager", "privacy_officer", "auditor")
         }
+        cls.users["personal_id"] = make_role_user(
+            cls.env, "user", login="kk_2fa_personal_id", extra=("kundekartotek.group_personal_id",)
+        )
         for user in cls.users.values():
             user.password = user.login
 
@@ -322,11 +362,17 @@ class TestTwoFactorSetting(HttpCase):
         self._require_2fa(False)
         self.assertEqual(self._mfa_types(), dict.fromkeys(self.users))
 
-    def test_setting_on_asks_managers_and_privacy_officers(self):
+    def test_setting_on_asks_managers_privacy_officers_auditors_and_readers_of_identity_numbers(self):
         self._require_2fa(True)
         self.assertEqual(
             self._mfa_types(),
-            {"user": None, "manager": "totp_mail", "privacy_officer": "totp_mail", "auditor": None},
+            {
+                "user": None,
+                "manager": "totp_mail",
+                "privacy_officer": "totp_mail",
+                "auditor": "totp_mail",
+                "personal_id": "totp_mail",
+            },
         )
         # An authenticator app, once set up, is the second factor instead of the mailed code.
         self.users["manager"].sudo().totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -343,6 +389,8 @@ class TestTwoFactorSetting(HttpCase):
         self._require_2fa(True)
         self.assertIn("/web/login/totp", self._login(self.users["manager"]))
         self.assertIn("/web/login/totp", self._login(self.users["privacy_officer"]))
+        self.assertIn("/web/login/totp", self._login(self.users["auditor"]))
+        self.assertIn("/web/login/totp", self._login(self.users["personal_id"]))
         self.assertNotIn("/web/login/totp", self._login(self.users["user"]))
 
     def test_password_rpc_is_refused_to_the_roles_concerned(self):

@@ -28,18 +28,12 @@ class KundekartotekRenumber(models.TransientModel):
         return res
 
     def action_confirm(self):
-        """Renumber the customer and log old number, new number and reason in its chatter."""
+        """Renumber the customer and log old number, new number and reason in its chatter and the audit trail."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        if partner.customer_number_locked:
-            raise UserError(
-                _(
-                    "The customer number %(number)s of %(partner)s can no longer change: the customer has journal "
-                    "items that carry it. Keep the number, or create a new customer.",
-                    number=partner.ref,
-                    partner=partner.display_name,
-                )
-            )
+        # The wizard model is for managers, but the check is repeated here: a wizard record made for someone else
+        # gives nothing away. It also refuses numbers that journal items carry.
+        partner._kk_check_renumber_allowed()
         new_number = (self.new_number or "").strip()
         if new_number and new_number == partner.ref:
             raise UserError(
@@ -50,13 +44,5 @@ class KundekartotekRenumber(models.TransientModel):
                     partner=partner.display_name,
                 )
             )
-        partner = partner.with_context(kk_renumber_reason=self.reason)
-        if new_number:
-            partner.write({"ref": new_number})
-        else:
-            old = partner.ref
-            partner._kk_check_renumber_allowed()
-            partner.with_context(kk_number_internal=True).write({"ref": False})
-            partner._kk_assign_customer_number(raise_without_scheme=True)
-            partner._kk_log_renumber(old, partner.ref, self.reason)
+        partner._kk_renumber(new_number, reason=self.reason)
         return {"type": "ir.actions.act_window_close"}
