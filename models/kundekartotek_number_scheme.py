@@ -1,8 +1,10 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, mute_logger
+
+from odoo.addons.base.models.ir_sequence import _select_nextval
 
 from ..lib import numbering
 
@@ -160,11 +162,14 @@ class KundekartotekNumberScheme(models.Model):
         Then the first customers, created concurrently, do not race to create it (see ``_kk_create_sequence``).
         """
         schemes = super().create(vals_list)
+        self.env.registry.clear_cache()  # _kk_scheme_id_for
         schemes._kk_create_single_series()
         return schemes
 
     def write(self, vals):
         res = super().write(vals)
+        if vals.keys() & {"active", "company_id", "pattern", "kind"}:
+            self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_parsed_pattern
         if "pattern" in vals or "kind" in vals:
             self._kk_create_single_series()
         if "number_start" in vals:
@@ -186,10 +191,33 @@ class KundekartotekNumberScheme(models.Model):
             "domain": [("id", "in", self._kk_sequences().ids)],
         }
 
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _kk_scheme_id_for
+        return res
+
     @api.model
     def _kk_scheme_for(self, company):
         """The active scheme numbering the customers of ``company``, or an empty recordset."""
-        return self.sudo().search([("company_id", "=", company.id), ("active", "=", True)], limit=1)
+        return self.sudo().browse(self._kk_scheme_id_for(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _kk_scheme_id_for(self, company_id):
+        """Cached: every new customer asks, and schemes change rarely (every change clears the cache)."""
+        scheme = self.sudo().search([("company_id", "=", company_id), ("active", "=", True)], limit=1)
+        return scheme.id or None
+
+    @api.model
+    @tools.ormcache("pattern")
+    def _kk_parsed_pattern(self, pattern):
+        """The pattern's parts, parsed once per process rather than once per customer (parts are immutable)."""
+        return tuple(numbering.parse_pattern(pattern))
+
+    @tools.ormcache("self.id", "key")
+    def _kk_sequence_id(self, key):
+        """The ``ir.sequence`` id of the series for ``key``, or None while it does not exist (cleared on creation)."""
+        return self._kk_sequences(key).id or None
 
     def _kk_sequence_code(self, key=None):
         self.ensure_one()
@@ -212,10 +240,13 @@ class KundekartotekNumberScheme(models.Model):
         number and a number is never handed out twice (a rolled-back creation leaves a gap instead).
         """
         self.ensure_one()
-        parts = numbering.parse_pattern(self.pattern)
+        parts = self._kk_parsed_pattern(self.pattern)
         key = numbering.sequence_key(parts, type_letter, region, year)
-        sequence = self._kk_sequences(key) or self._kk_create_sequence(key)
-        return numbering.render(parts, int(sequence._next()), type_letter, region, year)
+        sequence_id = self._kk_sequence_id(key) or self._kk_create_sequence(key).id
+        # The series are plain PostgreSQL sequences without prefix or date ranges: nextval is all ir.sequence's
+        # _next() would do, without reading the ir.sequence record for every customer.
+        (running,) = _select_nextval(self.env.cr, f"ir_sequence_{sequence_id:03d}")
+        return numbering.render(parts, running, type_letter, region, year)
 
     def _kk_create_sequence(self, key):
         """Create the series for ``key`` once, even when two transactions need it at the same moment.
@@ -232,6 +263,7 @@ class KundekartotekNumberScheme(models.Model):
         sequence = self._kk_sequences(key)
         if sequence:
             return sequence
+        self.env.registry.clear_cache()  # _kk_sequence_id
         return (
             self.env["ir.sequence"]
             .sudo()

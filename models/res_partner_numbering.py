@@ -22,6 +22,9 @@ MAX_DRAWS = 100
 # the cursor's transaction data, never in the context: any RPC caller controls the context, nobody outside the
 # server's Python code reaches this dict. Set only by ``_kk_set_customer_number`` around its own write.
 NUMBER_WRITE = "kundekartotek.number.write"
+# Numbers the numbering drew and found free in this transaction, {partner id: number}: the uniqueness constraint
+# need not ask the database a second time (the unique index still guards against a concurrent writer).
+NUMBER_CHECKED = "kundekartotek.number.checked"
 # Fields that decide which commercial partner (and so which customer number) a partner's journal items belong to.
 COMMERCIAL_KEYS = ("parent_id", "is_company", "commercial_partner_id")
 
@@ -60,8 +63,12 @@ class ResPartner(models.Model):
     def _check_customer_number_unique(self):
         """Say which customer already has the number; the unique index behind it also stops concurrent writers."""
         seen = {}
+        checked = self.env.cr.precommit.data.get(NUMBER_CHECKED) or {}
         for partner in self._kk_numbered_customers():
             key = (partner.company_id.id or 0, partner.ref)
+            if checked.get(partner.id) == partner.ref and key not in seen:
+                seen[key] = partner
+                continue
             other = seen.get(key) or partner._kk_customer_number_owner(partner.ref)
             seen[key] = partner
             if other:
@@ -352,18 +359,44 @@ class ResPartner(models.Model):
         """Give each commercial partner without a ref the next number of its company's active scheme.
 
         A partner without a company is numbered by the current company's scheme. Numbers already in use (typed by
-        hand, or from an earlier scheme) are skipped, so the number drawn is always free.
+        hand, or from an earlier scheme) are skipped, so the number drawn is always free. For a batch (install,
+        list action, import) the scheme and its series are looked up once, and whether the drawn numbers are free
+        is asked in one query; only a number found taken is drawn again, one by one.
         """
+        todo = self.filtered(lambda p: not p.ref and p.commercial_partner_id == p)
         schemes = {}
-        for partner in self:
-            if partner.ref or partner.commercial_partner_id != partner:
-                continue
-            number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes)
+        drawn = {}
+        for partner in todo:
+            number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes, free=False)
             if number:
-                partner.sudo()._kk_set_customer_number(number)
+                drawn[partner] = number
+        taken = self._kk_numbers_taken(drawn)
+        checked = self.env.cr.precommit.data.setdefault(NUMBER_CHECKED, {})
+        for partner, number in drawn.items():
+            if (partner.company_id.id or 0, number) in taken:
+                number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes)
+            checked[partner.id] = number
+            partner.sudo()._kk_set_customer_number(number)
 
-    def _kk_draw_number(self, raise_without_scheme=False, schemes=None):
-        """The next free number of the partner's company scheme, or ``False`` when the company has no scheme."""
+    def _kk_numbers_taken(self, drawn):
+        """Of ``{partner: number}``, the ``(company id or 0, number)`` pairs another customer holds already."""
+        if not drawn:
+            return set()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT COALESCE(company_id, 0), ref FROM res_partner
+                    WHERE ref IN %s AND customer_rank > 0 AND (is_company OR parent_id IS NULL)""",
+                tuple(set(drawn.values())),
+            )
+        )
+        return set(rows)
+
+    def _kk_draw_number(self, raise_without_scheme=False, schemes=None, free=True):
+        """The next number of the partner's company scheme, or ``False`` when the company has no scheme.
+
+        ``free``: draw until the number is one no other customer holds (one query per draw); without it the
+        caller checks, as :meth:`_kk_assign_customer_number` does for a whole batch at once.
+        """
         self.ensure_one()
         schemes = {} if schemes is None else schemes
         company = self.company_id or self.env.company
@@ -385,7 +418,7 @@ class ResPartner(models.Model):
         year = fields.Date.context_today(self).year
         for _attempt in range(MAX_DRAWS):
             number = scheme._kk_next_number(letter, region, year)
-            if not self._kk_customer_number_owner(number):
+            if not free or not self._kk_customer_number_owner(number):
                 return number
         raise UserError(
             _(

@@ -12,7 +12,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.kundekartotek.models import res_partner_numbering
 from odoo.addons.kundekartotek.models.res_partner_numbering import CUSTOMER_NUMBER_INDEX
 
-from .common import make_role_user
+from .common import make_role_user, queries_on
 
 START = 770001
 
@@ -466,3 +466,43 @@ class TestNumberLockRpc(HttpCase):
         self._refused(self.manager, "_kk_set_customer_number", [[self.invoiced.id], "RPC-Z"], {}, "Private methods")
         self.invoiced.invalidate_recordset(["ref"])
         self.assertEqual(self.invoiced.ref, "RPC-2")
+
+
+@tagged("post_install", "-at_install")
+class TestNumberingWorkDoneOnce(AccountTestInvoicingCommon):
+    """Numbering many customers at once (install, list action, import) costs the same lookups as one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("kundekartotek.group_manager")
+        cls.env["kundekartotek.number.scheme"].create(
+            {"name": "Kundenummer", "company_id": cls.env.company.id, "kind": "type", "number_start": 1}
+        )
+        cls.Partner = cls.env["res.partner"]
+        cls.Partner.create({"name": "Første AS", "customer_rank": 1, "is_company": True})  # series exists now
+
+    def _create(self, count):
+        vals = [{"name": f"Batch {n} AS", "customer_rank": 1, "is_company": True} for n in range(count)]
+        with queries_on('FROM "ir_sequence"') as sequence_reads, queries_on("WHERE ref = ") as owner_checks:
+            partners = self.Partner.create(vals)
+        self.assertEqual(len(set(partners.mapped("ref"))), count)
+        self.assertTrue(all(ref.startswith("B") for ref in partners.mapped("ref")))
+        return len(sequence_reads), len(owner_checks)
+
+    def test_one_and_twenty_customers_read_the_series_once_and_check_no_number_twice(self):
+        for count in (1, 20):
+            sequence_reads, owner_checks = self._create(count)
+            # At most one read of the series per batch (none once it is cached), whatever the number of customers.
+            self.assertLessEqual(sequence_reads, 1, f"{count} customer(s)")
+            self.assertEqual(owner_checks, 0, f"{count} customer(s): drawn numbers are checked in one batch query")
+
+    def test_a_number_typed_by_hand_earlier_is_skipped(self):
+        nxt = self.env["kundekartotek.number.scheme"]._kk_scheme_for(self.env.company)._kk_sequences("type=B")
+        upcoming = f"B{nxt.number_next_actual:04d}"
+        self.Partner.create({"name": "Håndnummer AS", "customer_rank": 1, "is_company": True, "ref": upcoming})
+        partners = self.Partner.create(
+            [{"name": f"Etter {n} AS", "customer_rank": 1, "is_company": True} for n in range(3)]
+        )
+        self.assertNotIn(upcoming, partners.mapped("ref"))
+        self.assertEqual(len(set(partners.mapped("ref"))), 3)
