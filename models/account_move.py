@@ -70,6 +70,7 @@ class AccountMove(models.Model):
         "move_type",
         "partner_id",
         "amount_total_signed",
+        "tax_totals",
         "company_id",
         "line_ids.balance",
         "line_ids.account_id",
@@ -141,7 +142,7 @@ class AccountMove(models.Model):
         if self.move_type in CREDIT_MOVE_TYPES:
             if not self.partner_id:
                 return {}
-            return {self.commercial_partner_id: self.amount_total_signed}
+            return {self.commercial_partner_id: self._kk_credit_document_amount()}
         if self.move_type != "entry" or self._kk_is_system_entry():
             return {}
         amounts = defaultdict(float)
@@ -149,6 +150,14 @@ class AccountMove(models.Model):
             if line.account_id.account_type == "asset_receivable" and line.partner_id:
                 amounts[line.partner_id.commercial_partner_id] += line.balance
         return {partner: amount for partner, amount in amounts.items() if amount > 0}
+
+    def _kk_credit_document_amount(self):
+        """The invoice's total in company currency, as core's credit warning reads it: from ``tax_totals``, which
+        is right in a form too (``amount_total_signed`` waits for the receivable line, made when it is saved)."""
+        self.ensure_one()
+        totals = self.tax_totals or {}
+        key = "total_amount_currency" if self.currency_id == self.company_currency_id else "total_amount"
+        return totals.get(key, 0.0)
 
     def _kk_is_system_entry(self):
         self.ensure_one()
@@ -190,11 +199,11 @@ class AccountMove(models.Model):
         current total."""
         self.ensure_one()
         move = self.sudo()
-        if not move.kk_credit_override_date or move.kk_credit_override_partner_id != move.commercial_partner_id:
+        if not move.kk_credit_override_date or move.kk_credit_override_partner_id != move.commercial_partner_id._origin:
             return False
         return (
             float_compare(
-                move.amount_total_signed,
+                move._kk_credit_document_amount(),
                 move.kk_credit_override_amount,
                 precision_rounding=move.company_currency_id.rounding,
             )
@@ -202,19 +211,17 @@ class AccountMove(models.Model):
         )
 
     def _kk_record_credit_override(self, reason):
-        """Bind a manager's override to this invoice, its customer and its total, and log it (the wizard's job)."""
+        """Bind a manager's override to this invoice, its customer and its total (the override wizard's job)."""
         self.ensure_one()
-        partner = self.commercial_partner_id
         self.sudo().write(
             {
                 "kk_credit_override_reason": reason,
                 "kk_credit_override_user_id": self.env.user.id,
                 "kk_credit_override_date": fields.Datetime.now(),
-                "kk_credit_override_amount": self.amount_total_signed,
-                "kk_credit_override_partner_id": partner.id,
+                "kk_credit_override_amount": self._kk_credit_document_amount(),
+                "kk_credit_override_partner_id": self.commercial_partner_id.id,
             }
         )
-        partner._kk_log_credit_override(self, self.amount_total_signed, reason)
 
     def _kk_credit_message(self, partner, total, limit):
         """Message shown on the draft invoice when it goes over the limit."""

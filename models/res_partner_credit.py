@@ -249,7 +249,8 @@ class ResPartner(models.Model):
         ``policy``, ``limit``, ``total`` and ``over`` (True when ``total`` is above ``limit``).
         """
         self.ensure_one()
-        partner = self.commercial_partner_id.sudo().with_company(company)
+        # _origin: in a form the invoice's customer is a new-record copy, whose balance cannot be read.
+        partner = self.commercial_partner_id._origin.sudo().with_company(company._origin)
         currency = company.currency_id
         policy = partner.credit_policy_effective
         limit = partner.credit_limit

@@ -46,6 +46,9 @@ class KundekartotekCreditOverride(models.TransientModel):
         if document._name == "account.move":
             document._kk_record_credit_override(reason)
             document.action_post()
+            # Logged once posted, so that the trail names the invoice by its number.
+            partner = document.commercial_partner_id
+            partner._kk_log_credit_override(document, document.kk_credit_override_amount, reason)
             return {"type": "ir.actions.act_window_close"}
         # sale.order (sale is not a dependency, the order has no fields of ours): logged, then let through once.
         partner = (document.partner_invoice_id or document.partner_id).commercial_partner_id
