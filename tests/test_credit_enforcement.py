@@ -268,7 +268,10 @@ class TestCreditOverride(CreditCase):
         self.assertTrue(invoice.kk_credit_blocked)
         with self.assertRaises(UserError):
             invoice.with_user(self.clerk).action_post()
+        invoice.invoice_line_ids[0].price_unit = 1199.99
+        self.assertFalse(invoice.kk_credit_blocked)
         invoice.invoice_line_ids[0].price_unit = 1200.0
+        self.assertFalse(invoice.kk_credit_blocked)
         invoice.with_user(self.clerk).action_post()
         self.assertEqual(invoice.state, "posted")
 
