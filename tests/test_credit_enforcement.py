@@ -130,6 +130,14 @@ class TestCreditSettingsRights(CreditCase):
         self.customer.with_user(accountant).write({"credit_limit": 2000.0, "credit_policy": "none"})
         self.assertEqual((self.customer.credit_policy, self.customer.credit_limit), ("none", 2000.0))
 
+    def test_privacy_officer_cannot_change_the_credit_settings_either(self):
+        officer = make_role_user(
+            self.env, "privacy_officer", login="kk_credit_po", extra=("account.group_account_invoice",)
+        )
+        with self.assertRaises(AccessError):
+            self.customer.with_user(officer).write({"credit_limit": 0.0})
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+
     def test_clerk_cannot_set_a_category_policy(self):
         category = self.env["kundekartotek.customer.category"].create({"name": "Streng", "code": "STR"})
         with self.assertRaises(AccessError):
