@@ -179,7 +179,7 @@ create_database() {
 # A digest of what Odoo loads from the module (not tests, docs or scripts), to upgrade only when it changed.
 module_hash() {
     (cd "$PROJECT_DIR" && find . \( -name .git -o -name .odoo -o -name .venv -o -name tests -o -name bench \
-        -o -name docs -o -name dev -o -name __pycache__ \) -prune -o -type f ! -name '*.md' -print |
+        -o -name tests_sale -o -name docs -o -name dev -o -name __pycache__ \) -prune -o -type f ! -name '*.md' -print |
         LC_ALL=C sort | xargs sha1sum | sha1sum | cut -c1-40)
 }
 

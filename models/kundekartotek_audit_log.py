@@ -54,6 +54,7 @@ class KundekartotekAuditLog(models.Model):
             ("unlink", "Deleted"),
             ("merge", "Merged"),
             ("anonymise", "Anonymised"),
+            ("credit_override", "Credit override"),
         ],
         readonly=True,
         required=True,

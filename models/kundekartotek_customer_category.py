@@ -1,11 +1,14 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 CUSTOMER_TYPES = [("business", "Business"), ("private", "Private"), ("public", "Public sector")]
 VALUE_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 PAYMENT_CLASSES = [("cash", "Cash"), ("credit", "Credit"), ("risk", "Risk")]
 CREDIT_POLICIES = [("none", "No check"), ("warn", "Warn"), ("block", "Block")]
+# Who may change what decides whether a customer's invoices are blocked (policies, limits, categories).
+CREDIT_EDITOR_GROUPS = ("kundekartotek.group_manager", "account.group_account_manager")
 
 # Accounting defaults a category hands to its customers ("automatisk kontering"): partner field → category field.
 CATEGORY_DEFAULT_FIELDS = (
@@ -14,6 +17,11 @@ CATEGORY_DEFAULT_FIELDS = (
     "property_account_position_id",
     "property_product_pricelist",
 )
+
+
+def kk_may_edit_credit(env):
+    """Whether the current user may change what decides a credit block: the credit policies, limits and categories."""
+    return env.su or any(env.user.has_group(group) for group in CREDIT_EDITOR_GROUPS)
 
 
 class KundekartotekCustomerCategory(models.Model):
@@ -79,14 +87,34 @@ class KundekartotekCustomerCategory(models.Model):
         for category in self:
             category.partner_count = counts.get(category, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("credit_policy") for vals in vals_list):
+            self._kk_check_credit_policy_rights()
+        return super().create(vals_list)
+
     def write(self, vals):
         """Hand changed accounting defaults on to customers that still carried the category's previous value."""
+        new_policy = vals.get("credit_policy") or False
+        if "credit_policy" in vals and any(category.credit_policy != new_policy for category in self):
+            self._kk_check_credit_policy_rights()
         changed = [name for name in CATEGORY_DEFAULT_FIELDS if name in vals]
         previous = {category: {name: category[name] for name in changed} for category in self} if changed else {}
         res = super().write(vals)
         for category, old_values in previous.items():
             category.partner_ids._kk_apply_category_defaults(old_values)
         return res
+
+    def _kk_check_credit_policy_rights(self):
+        """The category's policy decides whether its customers' invoices are blocked: managers only, from every
+        entry point (access rights allow writing categories to managers today; this holds whatever they become)."""
+        if not kk_may_edit_credit(self.env):
+            raise AccessError(
+                _(
+                    "The credit policy of a customer category decides whether invoices are blocked: only a "
+                    "Kundekartotek manager or an accounting manager may set it."
+                )
+            )
 
     def action_view_customers(self):
         """Open the customers of this category."""

@@ -410,9 +410,11 @@ class ResPartner(models.Model):
             is_event = status in RISK_STATUSES
             if is_event:
                 vals["payment_class"] = "risk"
-                if "credit_policy" in partner._fields and partner._kk_brreg_company().kk_brreg_block_credit_on_risk:
-                    vals["credit_policy"] = "block"
             partner.write(vals)
+            block = is_event and partner._kk_brreg_company().kk_brreg_block_credit_on_risk
+            if block and "credit_policy" in partner._fields:
+                # The register's event decides, not the user who applied it: only managers may set a credit policy.
+                partner.sudo().credit_policy = "block"
             if is_event:
                 partner._kk_brreg_notify_risk(status)
 

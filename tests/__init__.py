@@ -13,3 +13,4 @@ from . import test_access_log
 from . import test_gdpr
 from . import test_statement
 from . import test_reminder
+from . import test_credit_enforcement

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.kundekartotek.models.res_partner_credit import _kk_patch_sale_order
 
 from .common import make_role_user
 
@@ -204,54 +203,6 @@ class TestCreditPolicy(AccountTestInvoicingCommon):
             )
         self.assertEqual(invoice.state, "draft")
         self.assertFalse(invoice.kk_credit_override_reason)
-
-    # Sale orders (sale is not installed: the wrapper is exercised on a stand-in class) ------------------------
-    def test_sale_confirmation_is_checked_through_the_same_rule(self):
-        test = self
-
-        class FakeOrder:
-            _name = "sale.order"
-            confirmed = False
-
-            def __init__(self, amount):
-                self.env = test.env
-                self.id = 1
-                self.display_name = "S00001"
-                self.partner_id = test.customer
-                self.company_id = test.env.company
-                self.currency_id = test.env.company.currency_id
-                self.amount_total = amount
-                self.date_order = fields.Date.today()
-                self.messages = []
-
-            def __iter__(self):
-                return iter([self])
-
-            def __hash__(self):
-                return id(self)
-
-            def message_post(self, body):
-                self.messages.append(body)
-
-            def action_confirm(self):
-                self.confirmed = True
-                return True
-
-        _kk_patch_sale_order(FakeOrder)
-        self.customer.credit_policy = "block"
-        blocked = FakeOrder(1500.0)
-        with self.assertRaises(BLOCKED) as caught:
-            blocked.action_confirm()
-        self.assertIn("Confirming S00001 would take Nordlys Elektro AS", caught.exception.args[0])
-        self.assertFalse(blocked.confirmed)
-        self.customer.credit_policy = "warn"
-        warned = FakeOrder(1500.0)
-        warned.action_confirm()
-        self.assertTrue(warned.confirmed)
-        self.assertIn("over its credit limit", warned.messages[0])
-        # Installing without sale must not fail: the hook only patches when sale.order is in the registry.
-        self.assertNotIn("sale.order", self.env)
-        self.env["res.partner"]._register_hook()
 
     # Payment class -------------------------------------------------------------------------------------------
     def test_cash_customer_gets_immediate_terms(self):

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.res_partner_credit import MANAGER_GROUP, credit_override_granted, kk_sale_order_amount
+
 
 class KundekartotekCreditOverride(models.TransientModel):
     _name = "kundekartotek.credit.override"
@@ -26,34 +28,34 @@ class KundekartotekCreditOverride(models.TransientModel):
             wizard.credit_warning = document.kk_credit_warning if document._name == "account.move" else False
 
     def action_confirm(self):
-        """Record who overrode, when and why, then post (or confirm) the document."""
+        """Record who overrode, when and why, then post (or confirm) the document.
+
+        The only way to an override: the invoice's override fields are written here as superuser (refused from
+        anyone else), and a sale order is let through for the time of this call only.
+        """
         self.ensure_one()
-        if not self.env.user.has_group("kundekartotek.group_manager"):
+        if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only a Kundekartotek manager may override a customer's credit limit."))
         reason = (self.reason or "").strip()
         if not reason:
             raise UserError(_("Reason: write why this customer may go over its credit limit."))
         document = self._kk_document()
-        body = _(
-            "Credit limit overridden by %(user)s: %(reason)s",
-            user=self.env.user.name,
-            reason=reason,
-        )
+        if not document:
+            raise UserError(_("The document to override no longer exists."))
+        document.check_access("write")
         if document._name == "account.move":
-            document.write(
-                {
-                    "kk_credit_override_reason": reason,
-                    "kk_credit_override_user_id": self.env.user.id,
-                    "kk_credit_override_date": fields.Datetime.now(),
-                    "kk_credit_override_amount": document.amount_total_signed,
-                }
-            )
-            document.message_post(body=body, subtype_xmlid="mail.mt_note")
+            document._kk_record_credit_override(reason)
             document.action_post()
+            # Logged once posted, so that the trail names the invoice by its number.
+            partner = document.commercial_partner_id
+            partner._kk_log_credit_override(document, document.kk_credit_override_amount, reason)
             return {"type": "ir.actions.act_window_close"}
-        # sale.order (sale is not a dependency): the reason goes to the chatter and rides along in the context.
-        document.message_post(body=body, subtype_xmlid="mail.mt_note")
-        document.with_context(kk_credit_override_reason=reason).action_confirm()
+        # sale.order (sale is not a dependency, the order has no fields of ours): logged, then let through once.
+        partner = (document.partner_invoice_id or document.partner_id).commercial_partner_id
+        amount = kk_sale_order_amount(document)
+        partner._kk_log_credit_override(document, amount, reason)
+        with credit_override_granted(self.env, document, partner, amount):
+            document.action_confirm()
         return {"type": "ir.actions.act_window_close"}
 
     def _kk_document(self):
