@@ -4,18 +4,15 @@
 
 import logging
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, email_normalize, split_every
 
+from ..lib import retention
 from .res_partner_audit import audit_suspended
 
 _logger = logging.getLogger(__name__)
 
-# Bokføringsloven § 13: primary documentation is kept 5 years after the end of the fiscal year.
-RETENTION_YEARS = 5
 PRIVACY_FIELDS = ("kk_restricted", "kk_restricted_date", "kk_restricted_by_id", "kk_anonymised", "kk_anonymised_date")
 # Personal data cleared on the customer and each of its contacts. The customer number (`ref`), country, language
 # and the accounting properties stay: they are the keys and settings the kept bookkeeping relies on.
@@ -286,13 +283,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_retention_end(self, company, document_date):
-        """Last day of retention for a document: end of its fiscal year in ``company``, plus 5 fiscal years.
-
-        Taken as the end of the fiscal year 5 years later rather than ``date + 5 years``, so that a fiscal year
-        ending on the last day of February ends on the 29th in a leap year.
-        """
-        fiscal_year_end = company.compute_fiscalyear_dates(document_date)["date_to"]
-        return company.compute_fiscalyear_dates(fiscal_year_end + relativedelta(years=RETENTION_YEARS))["date_to"]
+        """Last day of retention for a document: end of its fiscal year in ``company``, plus 5 fiscal years."""
+        return retention.retention_end(document_date, int(company.fiscalyear_last_month), company.fiscalyear_last_day)
 
     def _kk_erasure_subjects(self):
         """What erasing ``self`` means: a customer (commercial partner) with its contacts, or one contact person.
@@ -335,7 +327,7 @@ class ResPartner(models.Model):
             if family & user_partners:
                 reasons.append(_("The partner or one of its contacts is linked to a user."))
             # Retained while the last day of retention is today or later; erasable from the day after.
-            if fact.get("retention_until") and fact["retention_until"] >= today:
+            if retention.retention_running(fact.get("retention_until"), today):
                 reasons.append(
                     _(
                         "Bookkeeping documents must be kept until %(date)s (bokføringsloven § 13).",
