@@ -53,11 +53,10 @@ def exported_holders(records, fields_to_export):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # A recorded decision, not a figure derived from other fields: proposed once when the partner is created (see
+    # create) and changed only by a person, never silently when the partner later moves between companies.
     legal_basis = fields.Selection(
         LEGAL_BASES,
-        compute="_compute_legal_basis",
-        store=True,
-        readonly=False,
         tracking=True,
         help="Why the register may hold this person's data (GDPR art. 6): a contract with the customer, a legal "
         "obligation such as bookkeeping, the person's consent, or a legitimate interest (e.g. a contact person at a "
@@ -87,13 +86,17 @@ class ResPartner(models.Model):
     )
     access_log_count = fields.Integer(compute="_compute_access_log_count", string="Access log entries")
 
-    @api.depends("parent_id")
-    def _compute_legal_basis(self):
-        """Propose a basis: contact persons of a business are held on legitimate interest, the rest on contract."""
-        for partner in self:
-            if partner.legal_basis:
-                continue
-            partner.legal_basis = "legitimate_interest" if partner.parent_id else "contract"
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Propose a legal basis: contact persons of a company are held on legitimate interest, the rest on contract.
+
+        An explicit value (or a ``default_legal_basis`` in the context) is kept as given.
+        """
+        default = self.env.context.get("default_legal_basis")
+        for vals in vals_list:
+            if not vals.get("legal_basis") and not default:
+                vals["legal_basis"] = "legitimate_interest" if vals.get("parent_id") else "contract"
+        return super().create(vals_list)
 
     @api.depends("consent_ids.state", "consent_ids.purpose", "consent_ids.date")
     def _compute_marketing_consent(self):

@@ -57,6 +57,12 @@ class TestGdpr(AccountTestInvoicingCommon):
     def test_legal_basis_is_proposed_and_changes_are_tracked(self):
         self.assertEqual(self.person.legal_basis, "contract")
         self.assertEqual(self.contact.legal_basis, "legitimate_interest")
+        # The basis is a recorded decision: a contact leaving its company keeps it until a person changes it.
+        leaving = self.env["res.partner"].create({"name": "Sluttet", "parent_id": self.contact.parent_id.id})
+        leaving.parent_id = False
+        self.assertEqual(leaving.legal_basis, "legitimate_interest")
+        given = self.env["res.partner"].create({"name": "Samtykket", "legal_basis": "consent"})
+        self.assertEqual(given.legal_basis, "consent")
         # What the fixtures left for the commit (creation, untracked) goes first, as a commit would.
         self.env.flush_all()
         self.env.cr.precommit.run()
