@@ -98,6 +98,50 @@ MUTATIONS = (
         "   AND aml.date < %s\n",
         ("tests/test_ledger.py", "tests/test_ageing.py"),
     ),
+    # Credit policy: exactly at the limit passes, a cent over is refused; an override covers up to its amount.
+    Mutation(
+        "credit: an invoice taking the customer exactly to its limit refused",
+        "models/res_partner_credit.py",
+        '"over": float_compare(total, limit, precision_rounding=currency.rounding) > 0',
+        '"over": float_compare(total, limit, precision_rounding=currency.rounding) >= 0',
+        ("tests/test_credit_enforcement.py", "tests/test_credit_policy.py"),
+    ),
+    Mutation(
+        "credit: a document adding nothing is checked too",
+        "models/res_partner_credit.py",
+        "if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:",
+        "if float_compare(amount, 0.0, precision_rounding=currency.rounding) < 0:",
+        ("tests/test_credit_enforcement.py", "tests/test_credit_policy.py"),
+    ),
+    Mutation(
+        "credit: an override no longer covers its own amount",
+        "models/account_move.py",
+        "precision_rounding=move.company_currency_id.rounding,\n            )\n            <= 0",
+        "precision_rounding=move.company_currency_id.rounding,\n            )\n            < 0",
+        ("tests/test_credit_enforcement.py", "tests/test_credit_policy.py"),
+    ),
+    # Erasure: retention runs to and including its last day.
+    Mutation(
+        "erasure: allowed on the last day of retention",
+        "lib/retention.py",
+        "retention_until >= today",
+        "retention_until > today",
+        ("tests/lib/test_retention.py", "tests/test_anonymise.py"),
+    ),
+    Mutation(
+        "retention: the last day of a fiscal year counted in the next one",
+        "lib/retention.py",
+        "return end if day <= end else",
+        "return end if day < end else",
+        ("tests/lib/test_retention.py", "tests/test_anonymise.py"),
+    ),
+    Mutation(
+        "retention: a fiscal year ending in February ends on the 28th in leap years",
+        "lib/retention.py",
+        "if last_month == 2 and last_day >= 28:",
+        "if last_month == 2 and last_day > 28:",
+        ("tests/lib/test_retention.py", "tests/test_anonymise.py"),
+    ),
     # Payment behaviour on the card.
     Mutation(
         "payment behaviour: paid on the due date counted as late",
