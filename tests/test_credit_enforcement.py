@@ -326,6 +326,14 @@ class TestCreditEdges(CreditCase):
     def test_one_cent_below_the_limit_posts(self):
         self.assertEqual(self._post_as_clerk(599.99).state, "posted")
 
+    def test_a_customer_already_over_its_limit_may_get_an_invoice_that_adds_nothing(self):
+        self.customer.credit_limit = 300.0  # a manager lowers the limit below the open 400
+        self.assertEqual(self._post_as_clerk(0.0).state, "posted")
+        invoice = self._invoice(0.01)
+        with self.assertRaises(UserError):
+            invoice.with_user(self.clerk).action_post()
+        self.assertEqual(invoice.state, "draft")
+
     def test_receipt_edges(self):
         self.assertEqual(self._post_as_clerk(599.99, "out_receipt").state, "posted")  # 999.99
         self.assertEqual(self._post_as_clerk(0.01, "out_receipt").state, "posted")  # 1 000.00
