@@ -172,6 +172,14 @@ MUTATIONS = (
         '[name for name in param.split(",")]',
         ("tests/test_audit_fields.py",),
     ),
+    # Postal register.
+    Mutation(
+        "postal: a PO box postcode accepts a street address",
+        "lib/postal.py",
+        'if postal.category == "P" and street and not is_po_box(street):',
+        'if postal.category == "P" and street and is_po_box(street):',
+        ("tests/lib/test_postal.py", "tests/test_postal.py"),
+    ),
     # Identifiers.
     Mutation(
         "orgnr: a ten-digit number reported as a wrong checksum, not a wrong length",

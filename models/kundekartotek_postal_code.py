@@ -7,7 +7,7 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.postal import parse_register
+from ..lib import postal
 
 _logger = logging.getLogger(__name__)
 
@@ -50,23 +50,23 @@ class KundekartotekPostalCode(models.Model):
 
         Codes missing from a complete file are archived rather than deleted: partners may still carry them.
         """
-        codes, rejected = parse_register(content)
+        codes, rejected = postal.parse_register(content)
         if not codes:
             raise UserError(
                 _("The file holds no postal codes. Upload Posten's register file (postnummerregister-ansi.txt).")
             )
         existing = {record.code: record for record in self.with_context(active_test=False).search([])}
         to_create, updated = [], 0
-        for postal in codes:
+        for entry in codes:
             values = {
-                "code": postal.code,
-                "city": postal.city,
-                "municipality_number": postal.municipality_number,
-                "municipality": postal.municipality,
-                "category": postal.category,
+                "code": entry.code,
+                "city": entry.city,
+                "municipality_number": entry.municipality_number,
+                "municipality": entry.municipality,
+                "category": entry.category,
                 "active": True,
             }
-            record = existing.pop(postal.code, None)
+            record = existing.pop(entry.code, None)
             if record is None:
                 to_create.append(values)
             elif any(record[name] != value for name, value in values.items()):
@@ -84,13 +84,12 @@ class KundekartotekPostalCode(models.Model):
         """Download Posten's register and import it; a failed download changes nothing and is retried next run."""
         url = self.env["ir.config_parameter"].sudo().get_param("kundekartotek.postal_register_url", REGISTER_URL)
         try:
-            response = requests.get(url, timeout=30)
-            response.raise_for_status()
-        except requests.RequestException as error:
+            content = postal.download_register(url, requests.get)
+        except postal.RegisterUnavailable as error:
             _logger.warning("Postal register download from %s failed: %s", url, error)
             return False
         try:
-            return self._import_register(response.content)
+            return self._import_register(content)
         except UserError as error:
             _logger.warning("Postal register from %s not imported: %s", url, error)
             return False

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from ..lib import postal
 from ..lib.identifiers import (
     REASON_CHARACTERS,
     REASON_CHECKSUM,
@@ -28,10 +29,6 @@ from .kundekartotek_customer_category import (
 )
 
 _logger = logging.getLogger(__name__)
-
-
-def _is_po_box(street):
-    return street.strip().lower().startswith(("postboks", "pb ", "pb.", "p.o. box", "po box"))
 
 
 class ResPartner(models.Model):
@@ -152,34 +149,31 @@ class ResPartner(models.Model):
             if not register_loaded or not partner.zip or partner.country_id.code != "NO":
                 continue
             code = partner.zip.strip()
-            postal = known.get(code)
-            if not postal:
-                partner.postal_warning = _("Postal code %(zip)s is not in Posten's register.", zip=code)
-            elif postal.category == "S":
-                partner.postal_warning = _(
-                    "Postal code %(zip)s is a service code and cannot be used in an address.", zip=code
-                )
-            elif postal.category == "P" and partner.street and not _is_po_box(partner.street):
-                partner.postal_warning = _(
-                    "Postal code %(zip)s is for PO boxes only; a street address needs another postal code.",
-                    zip=code,
-                )
-            elif partner.city and partner.city.strip().casefold() != postal.city.casefold():
-                partner.postal_warning = _(
-                    "Postal code %(zip)s belongs to %(city)s, not %(typed)s.",
-                    zip=code,
-                    city=postal.city,
-                    typed=partner.city,
-                )
-                partner.postal_city_suggestion = postal.city
+            reason, suggestion = postal.check_address(known.get(code), partner.city, partner.street)
+            if reason:
+                partner.postal_warning = partner._kk_postal_message(reason, code, suggestion)
+                partner.postal_city_suggestion = suggestion
+
+    def _kk_postal_message(self, reason, code, register_city):
+        """The translated sentence for a reason of :func:`lib.postal.check_address`."""
+        self.ensure_one()
+        if reason == postal.REASON_UNKNOWN:
+            return _("Postal code %(zip)s is not in Posten's register.", zip=code)
+        if reason == postal.REASON_SERVICE:
+            return _("Postal code %(zip)s is a service code and cannot be used in an address.", zip=code)
+        if reason == postal.REASON_PO_BOX_ONLY:
+            return _("Postal code %(zip)s is for PO boxes only; a street address needs another postal code.", zip=code)
+        return _(
+            "Postal code %(zip)s belongs to %(city)s, not %(typed)s.", zip=code, city=register_city, typed=self.city
+        )
 
     @api.onchange("zip", "country_id")
     def _onchange_zip_fill_city(self):
         """Fill the postal town from the register when a Norwegian postcode is typed and the town is empty."""
         if self.zip and not self.city and self.country_id.code == "NO":
-            postal = self.env["kundekartotek.postal.code"].sudo().search([("code", "=", self.zip.strip())], limit=1)
-            if postal:
-                self.city = postal.city
+            entry = self.env["kundekartotek.postal.code"].sudo().search([("code", "=", self.zip.strip())], limit=1)
+            if entry:
+                self.city = entry.city
 
     def action_kk_use_postal_city(self):
         """Apply the postal town the register gives for the postcode (the fix offered with the warning)."""
