@@ -58,14 +58,6 @@ def validate_orgnr(number):
         raise InvalidIdentifier(compact, REASON_CHECKSUM) from error
 
 
-def format_orgnr(number):
-    """Return a valid organisation number grouped as ``988 077 917``; anything else unchanged."""
-    compact = compact_orgnr(number)
-    if stdnum_orgnr.is_valid(compact):
-        return stdnum_orgnr.format(compact)
-    return number
-
-
 def compact_fodselsnummer(number):
     """Return the fødselsnummer without spaces, dots or dashes."""
     return _SEPARATORS.sub("", number or "")

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 import requests
 
 CATEGORIES = {"G", "P", "B", "F", "S"}
-ADDRESS_CATEGORIES = {"G", "B", "F"}  # codes a street address may use
-PO_BOX_CATEGORIES = {"P", "B", "F"}
 
 
 @dataclass(frozen=True)
@@ -22,10 +20,6 @@ class PostalCode:
     municipality_number: str
     municipality: str
     category: str
-
-    @property
-    def street_addresses(self):
-        return self.category in ADDRESS_CATEGORIES
 
     @property
     def po_boxes_only(self):
@@ -84,9 +78,9 @@ def check_address(postal, city, street):
     """
     if postal is None:
         return REASON_UNKNOWN, None
-    if postal.category == "S":
+    if postal.service_only:
         return REASON_SERVICE, None
-    if postal.category == "P" and street and not is_po_box(street):
+    if postal.po_boxes_only and street and not is_po_box(street):
         return REASON_PO_BOX_ONLY, None
     if city and city.strip().casefold() != postal.city.casefold():
         return REASON_CITY, postal.city

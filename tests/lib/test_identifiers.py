@@ -44,12 +44,6 @@ def test_validate_says_why_a_number_is_wrong(number, reason):
     assert caught.value.reason == reason
 
 
-def test_format_groups_valid_numbers_and_leaves_others_alone():
-    assert identifiers.format_orgnr("988077917") == "988 077 917"
-    assert identifiers.format_orgnr("NO988077917MVA") == "988 077 917"
-    assert identifiers.format_orgnr("12345") == "12345"
-
-
 @pytest.mark.parametrize(
     ("number", "reason"),
     [
