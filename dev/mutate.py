@@ -176,8 +176,8 @@ MUTATIONS = (
     Mutation(
         "postal: a PO box postcode accepts a street address",
         "lib/postal.py",
-        "if postal.po_boxes_only and street and not is_po_box(street):",
-        "if postal.po_boxes_only and street and is_po_box(street):",
+        "if postal.category == CATEGORY_PO_BOXES and street and not is_po_box(street):",
+        "if postal.category == CATEGORY_PO_BOXES and street and is_po_box(street):",
         ("tests/lib/test_postal.py", "tests/test_postal.py"),
     ),
     # Identifiers.

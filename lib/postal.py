@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import requests
 
 CATEGORIES = {"G", "P", "B", "F", "S"}
+CATEGORY_PO_BOXES = "P"
+CATEGORY_SERVICE = "S"
 
 
 @dataclass(frozen=True)
@@ -20,14 +22,6 @@ class PostalCode:
     municipality_number: str
     municipality: str
     category: str
-
-    @property
-    def po_boxes_only(self):
-        return self.category == "P"
-
-    @property
-    def service_only(self):
-        return self.category == "S"
 
 
 def parse_register(content):
@@ -73,14 +67,16 @@ def is_po_box(street):
 def check_address(postal, city, street):
     """What is wrong with an address whose postcode the register lists as ``postal`` (``None``: not listed).
 
+    ``postal`` is anything with ``category`` and ``city``: a :class:`PostalCode` or a register record.
+
     Returns ``(reason, city_suggestion)``, ``(None, None)`` when the address fits. The town is compared without
     regard to case or surrounding spaces; a PO box postcode refuses a street address, not a PO box line.
     """
     if postal is None:
         return REASON_UNKNOWN, None
-    if postal.service_only:
+    if postal.category == CATEGORY_SERVICE:
         return REASON_SERVICE, None
-    if postal.po_boxes_only and street and not is_po_box(street):
+    if postal.category == CATEGORY_PO_BOXES and street and not is_po_box(street):
         return REASON_PO_BOX_ONLY, None
     if city and city.strip().casefold() != postal.city.casefold():
         return REASON_CITY, postal.city

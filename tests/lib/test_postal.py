@@ -22,9 +22,9 @@ def test_register_file_is_decoded_and_parsed():
 def test_categories_tell_what_a_code_may_be_used_for():
     codes, _rejected = postal.parse_register(SAMPLE.read_bytes())
     by_code = {code.code: code for code in codes}
-    assert by_code["0001"].po_boxes_only and not by_code["0001"].service_only
-    assert by_code["0024"].service_only
-    assert not by_code["9008"].po_boxes_only and not by_code["9008"].service_only
+    assert by_code["0001"].category == postal.CATEGORY_PO_BOXES
+    assert by_code["0024"].category == postal.CATEGORY_SERVICE
+    assert by_code["9008"].category == "B"  # both street addresses and PO boxes
 
 
 OSLO = postal.PostalCode("0150", "OSLO", "0301", "OSLO", "G")
