@@ -157,9 +157,14 @@ class ResPartner(models.Model):
     # Register access ----------------------------------------------------------------------------------------------
     @api.model
     def _kk_brreg_client(self):
-        """The one place that builds the register client (tests patch this method to feed recorded answers)."""
-        timeout = int(self.env["ir.config_parameter"].sudo().get_param("kundekartotek.brreg_timeout", 10))
-        return BrregClient(timeout=timeout)
+        """The one place that builds the register client (tests patch this method to feed recorded answers).
+
+        The timeout comes from ``kundekartotek.brreg_timeout`` (seconds, 1 to 60); a value that is not such a
+        number falls back to 10 rather than breaking every look-up.
+        """
+        value = (self.env["ir.config_parameter"].sudo().get_param("kundekartotek.brreg_timeout") or "").strip()
+        timeout = int(value) if value.isascii() and value.isdigit() else 0
+        return BrregClient(timeout=min(timeout, 60) if timeout > 0 else 10)
 
     @api.model
     def _kk_brreg_error_message(self, error, query=""):

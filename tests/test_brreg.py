@@ -197,7 +197,7 @@ class TestBrreg(TransactionCase):
             ("not found", [FakeResponse(404, {"status": 404})], "is not in the Central Coordinating Register"),
             ("removed", [recorded("brreg_removed_410.json", status=410)], "removed from the register"),
             ("timeout", [requests.Timeout("slow")] * 3, "did not answer in time"),
-            ("garbage", [FakeResponse(200, text="<html>maintenance</html>")], "not a unit"),
+            ("garbage", [FakeResponse(200, ["a", "list"])], "not a unit"),
             ("no number", [FakeResponse(200, {"navn": "no number"})], "not a unit"),
         ]
         for case, answers, message in cases:
@@ -210,6 +210,58 @@ class TestBrreg(TransactionCase):
                 self.assertIn("nothing was changed", str(caught.exception))
                 self.assertFalse(wizard.line_ids)
                 self.assertEqual(partner.name, "Nordlys")
+
+    def test_any_failure_of_the_http_layer_is_register_unavailable(self):
+        """Redirect loops, cut-off answers, pages that are not JSON and 429 are all "try again later"."""
+        partner = self._customer("Nordlys", NORDLYS)
+        cases = [
+            ("redirect loop", [requests.exceptions.TooManyRedirects("Exceeded 30 redirects.")]),
+            ("cut off", [requests.exceptions.ChunkedEncodingError("Connection broken")] * 3),
+            ("not JSON", [FakeResponse(200, text="<html>maintenance</html>")]),
+            ("429, long pause", [FakeResponse(429, {}, headers={"Retry-After": "3600"})]),
+            ("429 three times", [FakeResponse(429, {}, headers={"Retry-After": "1"})] * 3),
+            ("bad URL", [requests.exceptions.InvalidURL("Invalid URL")]),
+        ]
+        for case, answers in cases:
+            with self.subTest(case):
+                self._fake(client(*answers))
+                wizard = self.Lookup.create({"query": NORDLYS, "partner_id": partner.id})
+                with self.assertRaises(UserError) as caught:
+                    wizard.action_search()
+                self.assertIn("did not answer in time", str(caught.exception))
+                self.assertIn("nothing was changed", str(caught.exception))
+                self.assertFalse(wizard.line_ids)
+
+    def test_queue_cron_keeps_the_partner_queued_whatever_the_http_layer_does(self):
+        first = self.Partner.create(
+            {"name": "Nordlys", "is_company": True, "country_id": self.norway.id, "company_registry": NORDLYS}
+        )
+        second = self.Partner.create(
+            {"name": "Konkurs", "is_company": True, "country_id": self.norway.id, "company_registry": BANKRUPT}
+        )
+        failures = [
+            requests.exceptions.TooManyRedirects("Exceeded 30 redirects."),
+            requests.exceptions.ContentDecodingError("gzip"),
+            FakeResponse(429, {}, headers={"Retry-After": "Wed, 01 Jan 2098 00:00:00 GMT"}),
+            FakeResponse(200, text="<html>"),
+        ]
+        for failure in failures:
+            with self.subTest(type(failure).__name__):
+                (first | second).write({"brreg_retry_count": 0, "brreg_checked_at": False})
+                register = client(*[failure] * 3)
+                self._fake(register)
+                self.Partner._cron_brreg_process_queue()
+                self.assertEqual((first.brreg_state, first.brreg_retry_count), ("queued", 1))
+                self.assertEqual(second.brreg_retry_count, 0, "the batch stops while the register is down")
+                self.assertEqual({call["url"].rsplit("/", 1)[1] for call in register.session.calls}, {NORDLYS})
+
+    def test_a_bad_timeout_setting_falls_back_to_ten_seconds(self):
+        params = self.env["ir.config_parameter"].sudo()
+        cases = (("1", 1), ("0", 10), ("59", 59), ("60", 60), ("61", 60), ("-1", 10), ("abc", 10), ("²", 10), ("", 10))
+        for value, timeout in cases:
+            with self.subTest(value=value):
+                params.set_param("kundekartotek.brreg_timeout", value)
+                self.assertEqual(self.Partner._kk_brreg_client().timeout, timeout)
 
     def test_a_norwegian_user_gets_the_errors_in_norwegian(self):
         self.env["res.lang"]._activate_lang("nb_NO")
