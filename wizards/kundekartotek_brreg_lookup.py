@@ -6,7 +6,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.brreg import BrregError
-from ..lib.identifiers import compact_orgnr
+from ..lib.identifiers import compact_orgnr, is_ascii_digits
 from ..models.res_partner_brreg import brreg_status_of, register_writes
 
 
@@ -71,13 +71,13 @@ class KundekartotekBrregLookup(models.TransientModel):
         orgnr = compact_orgnr(query)
         client = self.env["res.partner"]._kk_brreg_client()
         try:
-            if orgnr.isdigit() and len(orgnr) == 9:
+            if is_ascii_digits(orgnr) and len(orgnr) == 9:
                 units = [client.get_unit(orgnr)]
             else:
                 units = client.search(query)
         except BrregError as error:
             raise UserError(
-                self.env["res.partner"]._kk_brreg_error_message(error, orgnr if orgnr.isdigit() else query)
+                self.env["res.partner"]._kk_brreg_error_message(error, orgnr if is_ascii_digits(orgnr) else query)
             ) from error
         if not units:
             raise UserError(_("No unit in the Brønnøysund register matches “%(query)s”.", query=query))

@@ -22,3 +22,8 @@ def test_categories_tell_what_a_code_may_be_used_for():
     assert by_code["0001"].po_boxes_only and not by_code["0001"].street_addresses
     assert by_code["0024"].service_only
     assert by_code["9008"].street_addresses and not by_code["9008"].po_boxes_only
+
+
+def test_a_code_in_other_digits_is_rejected():
+    codes, rejected = postal.parse_register("²³45\tOSLO\t0301\tOSLO\tG\r\n٠١٥٠\tOSLO\t0301\tOSLO\tG\r\n")
+    assert (codes, rejected) == ([], [1, 2])
