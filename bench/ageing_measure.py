@@ -64,7 +64,7 @@ def ours_context(env, as_of):
 def ours_values(env, as_of):
     """What the PDF gets: the wizard's context, the report's ``_get_report_values``."""
     wizard = env["kundekartotek.ageing.wizard"].create({"as_of": as_of})
-    data = {"context": wizard._report_context()}
+    data = {"kk_options": wizard._report_context()}
     values = env["report.kundekartotek.report_ageing"]._get_report_values([], data=data)
     return {key: values["total"][key] for key in KEYS}, len(values["rows"])
 

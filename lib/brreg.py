@@ -9,6 +9,7 @@ optional keys may be missing, address lines may be ``null`` or empty, a deleted 
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from email.utils import parsedate_to_datetime
 
 import requests
 
@@ -21,8 +22,14 @@ USER_AGENT = "kundekartotek (Odoo addon; customer register)"
 ERROR_NOT_FOUND = "not_found"  # 404: no such number
 ERROR_REMOVED = "removed"  # 410: removed for legal reasons
 ERROR_BAD_REQUEST = "bad_request"  # 400
-ERROR_UNAVAILABLE = "unavailable"  # timeout, connection error, 5xx after the retries
-ERROR_GARBAGE = "garbage"  # an answer that is not the JSON we expect
+ERROR_UNAVAILABLE = "unavailable"  # any requests error, a body that is not JSON, 429 or 5xx after the retries
+ERROR_GARBAGE = "garbage"  # JSON that is not what we asked for, or an unexpected status (3xx, 401, ...)
+
+# Errors worth another try: the network or the register may be back a second later. Any other requests error
+# (too many redirects, a bad URL or certificate, ...) will not go away by asking again.
+TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+# Answers that say "not now": 429 Too Many Requests and 503 Service Unavailable may carry a Retry-After header.
+BUSY_STATUSES = frozenset({429, 503})
 
 # Organisation forms of the public sector (state, county, municipality and their enterprises).
 PUBLIC_FORMS = frozenset({"STAT", "FYLK", "KOMM", "SF", "KF", "FKF", "IKS", "ORGL", "KIRK"})
@@ -31,10 +38,11 @@ PUBLIC_FORMS = frozenset({"STAT", "FYLK", "KOMM", "SF", "KF", "FKF", "IKS", "ORG
 class BrregError(Exception):
     """A look-up that did not give a unit; ``kind`` is one of the ``ERROR_*`` codes."""
 
-    def __init__(self, kind, detail=""):
+    def __init__(self, kind, detail="", retry_after=None):
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind = kind
         self.detail = detail
+        self.retry_after = retry_after  # seconds the register asked us to wait (429/503), when it said so
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,26 @@ def _dict(value):
     return value if isinstance(value, dict) else {}
 
 
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delay in seconds, or an HTTP date), or ``None``.
+
+    ``now`` (a POSIX timestamp, default the current time) is what an HTTP date is counted from; a date in the past
+    means "now" (0). A value that is neither form is ``None``: the caller falls back to its own backoff.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 def parse_address(data):
     """An address from its JSON object, or ``None``; ``null`` and empty lines are dropped."""
     data = _dict(data)
@@ -171,33 +199,66 @@ def parse_units(items, subunit=False):
 
 
 class BrregClient:
-    """Talks to the register. ``session`` may be any object with ``requests.Session.get``'s signature (tests)."""
+    """Talks to the register. ``session`` may be any object with ``requests.Session.get``'s signature (tests).
 
-    def __init__(self, base_url=BASE_URL, timeout=10, retries=2, backoff=0.5, session=None, sleep=time.sleep):
+    ``max_wait`` caps the pauses between tries of one request, added up, ``Retry-After`` included: a person may be
+    waiting for the answer (the look-up wizard), so a register that asks for a longer pause counts as unavailable at
+    once, and the queue cron tries again on its next run.
+    """
+
+    def __init__(
+        self,
+        base_url=BASE_URL,
+        timeout=10,
+        retries=2,
+        backoff=0.5,
+        session=None,
+        sleep=time.sleep,
+        max_wait=5,
+        clock=time.time,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.session = session or requests.Session()
         self.sleep = sleep
+        self.max_wait = max_wait
+        self.clock = clock
 
     def _get(self, path, params=None, accept="application/json"):
-        """GET with timeout and retries; returns ``(status, json)``; raises BrregError when the register fails."""
+        """GET with timeout and retries; returns the decoded JSON; raises BrregError when the register fails.
+
+        Every ``requests`` error ends as ``ERROR_UNAVAILABLE`` (after the retries when it may be passing), never as
+        an exception of ``requests``: callers handle one exception type.
+        """
         url = f"{self.base_url}/{path.lstrip('/')}"
         headers = {"Accept": accept, "User-Agent": USER_AGENT}
-        attempt = 0
+        attempt, waited = 0, 0.0
         while True:
             try:
                 response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
+            except TRANSIENT_ERRORS as error:
                 if attempt >= self.retries:
                     raise BrregError(ERROR_UNAVAILABLE, str(error)) from error
+                wait = self.backoff * (2**attempt)
+            except requests.RequestException as error:
+                raise BrregError(ERROR_UNAVAILABLE, f"{type(error).__name__}: {error}") from error
             else:
-                if response.status_code < 500:
+                status = response.status_code
+                if status < 500 and status not in BUSY_STATUSES:
                     break
-                if attempt >= self.retries:
-                    raise BrregError(ERROR_UNAVAILABLE, f"HTTP {response.status_code}")
-            self.sleep(self.backoff * (2**attempt))
+                retry_after = None
+                if status in BUSY_STATUSES:
+                    retry_after = parse_retry_after(
+                        (getattr(response, "headers", None) or {}).get("Retry-After"), now=self.clock()
+                    )
+                if attempt >= self.retries or waited + (retry_after or 0) > self.max_wait:
+                    raise BrregError(ERROR_UNAVAILABLE, f"HTTP {status}", retry_after=retry_after)
+                wait = self.backoff * (2**attempt) if retry_after is None else retry_after
+            wait = min(wait, self.max_wait - waited)
+            self.sleep(wait)
+            waited += wait
             attempt += 1
         if response.status_code == 404:
             raise BrregError(ERROR_NOT_FOUND)
@@ -209,8 +270,10 @@ class BrregClient:
             raise BrregError(ERROR_GARBAGE, f"HTTP {response.status_code}")
         try:
             return response.json()
-        except ValueError as error:
-            raise BrregError(ERROR_GARBAGE, "invalid JSON") from error
+        except (ValueError, requests.RequestException) as error:
+            # A body that is not JSON (a proxy's or a maintenance page, a cut-off answer) says the register is not
+            # answering properly right now, not that the unit is wrong: unavailable, so the queue tries again.
+            raise BrregError(ERROR_UNAVAILABLE, "invalid JSON") from error
 
     def get_unit(self, orgnr):
         """One main unit (enhet). A deleted unit comes back with ``deleted_on`` set."""

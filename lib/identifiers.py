@@ -31,6 +31,15 @@ class InvalidIdentifier(ValueError):
         self.reason = reason
 
 
+def is_ascii_digits(text):
+    """Whether ``text`` is one or more of the digits 0-9.
+
+    ``str.isdigit()`` also says yes to ``²``, ``٣`` (Arabic-Indic three) and other scripts' digits, which are no
+    digits of a Norwegian number: ``int()`` turns some of them into numbers, others make it fail.
+    """
+    return bool(text) and text.isascii() and text.isdigit()
+
+
 def compact_orgnr(number):
     """Return the organisation number without separators, country prefix or ``MVA`` suffix.
 
@@ -48,7 +57,7 @@ def validate_orgnr(number):
     """Return the compact organisation number, or raise :class:`InvalidIdentifier` saying why it is wrong."""
     compact = compact_orgnr(number)
     # Characters first, then length, then checksum: the order in which a person would look for the mistake.
-    if not compact.isdigit():
+    if not is_ascii_digits(compact):
         raise InvalidIdentifier(compact, REASON_CHARACTERS)
     if len(compact) != 9:
         raise InvalidIdentifier(compact, REASON_LENGTH)
@@ -69,7 +78,7 @@ def validate_fodselsnummer(number):
     ``REASON_DATE`` covers numbers whose first six digits are no valid birth date (or one in the future).
     """
     compact = compact_fodselsnummer(number)
-    if not compact.isdigit():
+    if not is_ascii_digits(compact):
         raise InvalidIdentifier(compact, REASON_CHARACTERS)
     if len(compact) != 11:
         raise InvalidIdentifier(compact, REASON_LENGTH)

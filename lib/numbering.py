@@ -35,7 +35,7 @@ REASON_WIDTH = "width"
 REASON_CHARACTERS = "characters"
 
 _TOKEN_RE = re.compile(r"\{([^{}]*)\}")
-_TOKEN_BODY_RE = re.compile(r"^([a-z]+)(?::(\d+))?$")
+_TOKEN_BODY_RE = re.compile(r"^([a-z]+)(?::([0-9]+))?$")
 _LITERAL_RE = re.compile(r"^[A-Za-z0-9\-./_]*$")
 
 # Norwegian postcodes are handed out by area: the first two of the four digits tell the county. The table maps
@@ -153,7 +153,7 @@ def type_letter(customer_type):
 def region_from_postcode(postcode):
     """The two-digit county code for a Norwegian 4-digit postcode, or ``None`` when it is not one."""
     compact = (postcode or "").strip().replace(" ", "")
-    if len(compact) != 4 or not compact.isdigit():
+    if len(compact) != 4 or not (compact.isascii() and compact.isdigit()):
         return None
     prefix = int(compact[:2])
     for low, high, region in _POSTCODE_REGIONS:

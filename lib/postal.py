@@ -40,7 +40,7 @@ def parse_register(content):
             rejected.append(number)
             continue
         code, city, municipality_number, municipality, category = parts[:5]
-        if not (len(code) == 4 and code.isdigit() and city and category in CATEGORIES):
+        if not (len(code) == 4 and code.isascii() and code.isdigit() and city and category in CATEGORIES):
             rejected.append(number)
             continue
         codes.append(PostalCode(code, city, municipality_number, municipality, category))

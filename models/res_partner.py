@@ -15,6 +15,7 @@ from ..lib.identifiers import (
     InvalidIdentifier,
     compact_fodselsnummer,
     compact_orgnr,
+    is_ascii_digits,
     mask_fodselsnummer,
     mva_number,
     orgnr_from_mva,
@@ -384,7 +385,7 @@ class ResPartner(models.Model):
         domain = super()._search_display_name(operator, value)
         if isinstance(value, str) and operator in ("ilike", "=ilike", "like", "=like", "="):
             compact = compact_orgnr(value)
-            if compact.isdigit() and len(compact) == 9 and compact != value:
+            if is_ascii_digits(compact) and len(compact) == 9 and compact != value:
                 domain = expression.OR([domain, [("company_registry", "=", compact)]])
         return domain
 
@@ -412,14 +413,19 @@ class ResPartner(models.Model):
     @api.model
     def _kk_check_registry_type(self, vals):
         """Refuse a number sent as an integer: leading zeros would be lost and the check digit misread."""
-        value = vals.get("company_registry")
-        if value and not isinstance(value, str):
-            raise ValidationError(
-                _(
-                    "The organisation number must be sent as text, for example “988077917”, not as %(type)s.",
-                    type=type(value).__name__,
-                )
+        message = self._kk_guard_own_reason(self._fields["company_registry"], vals.get("company_registry"))
+        if message:
+            raise ValidationError(message)
+
+    @api.model
+    def _kk_guard_own_reason(self, field, value):
+        """The input guard's hook: the organisation number keeps its own message for a value that is not text."""
+        if field.name == "company_registry" and value and not isinstance(value, str):
+            return _(
+                "The organisation number must be sent as text, for example “988077917”, not as %(type)s.",
+                type=type(value).__name__,
             )
+        return None
 
     def _kk_is_norwegian(self):
         """Whether Norwegian rules apply: the partner is in Norway, or has no country and its company is."""

@@ -1,11 +1,13 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from ..lib.brreg import (
     ERROR_BAD_REQUEST,
@@ -42,6 +44,43 @@ RISK_STATUSES = ("under_liquidation", "forced_dissolution", "bankrupt", "deleted
 MAX_RETRIES = 5
 # Minimum time between two tries of one queued partner: a failed try is not repeated in the same cron job.
 RETRY_DELAY = timedelta(minutes=10)
+# The fields the register can supply (what ``_kk_brreg_values`` returns): applying a suggestion writes these and no
+# other, whatever the stored suggestion holds.
+BRREG_FIELDS = (
+    "name",
+    "is_company",
+    "company_registry",
+    "customer_type",
+    "brreg_form_code",
+    "mva_registered",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "website",
+    "industry_id",
+)
+# Longest text the register gives for one field (names are at most 175 characters there); more is not its answer.
+BRREG_MAX_TEXT = 256
+# Set in the cursor's transaction data (never in the context, which any RPC caller controls) while the register
+# client's own code writes ``brreg_suggestion``: nobody else may.
+REGISTER_WRITES = "kundekartotek.brreg.register_writes"
+
+
+@contextmanager
+def register_writes(env):
+    """Let the code inside this block write ``brreg_suggestion`` (the register check, apply and dismiss)."""
+    data = env.cr.precommit.data
+    previous = data.get(REGISTER_WRITES)
+    data[REGISTER_WRITES] = True
+    try:
+        yield
+    finally:
+        if previous:
+            data[REGISTER_WRITES] = previous
+        else:
+            data.pop(REGISTER_WRITES, None)
 
 
 def brreg_status_of(unit):
@@ -108,18 +147,30 @@ class ResPartner(models.Model):
 
     @api.depends("brreg_suggestion")
     def _compute_brreg_suggestion_html(self):
+        """The banner's table; a stored suggestion that cannot be read says so instead of breaking the card."""
         for partner in self:
-            diff = partner._kk_brreg_diff(partner.brreg_suggestion) if partner.brreg_suggestion else []
+            if not partner.brreg_suggestion:
+                partner.brreg_suggestion_html = False
+                continue
+            values = partner._kk_brreg_clean_suggestion(partner.brreg_suggestion)
+            if values is None:
+                partner.brreg_suggestion_html = Markup("<p>%s</p>") % partner._kk_brreg_unreadable_message()
+                continue
+            diff = partner._kk_brreg_diff(values)
             partner.brreg_suggestion_html = partner._kk_brreg_diff_html(diff) if diff else False
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any("brreg_suggestion" in vals for vals in vals_list):
+            self._kk_brreg_check_suggestion_write()
         partners = super().create(vals_list)
         if not self.env.context.get("kk_brreg_no_queue"):
             partners.filtered("company_registry")._kk_brreg_queue()
         return partners
 
     def write(self, vals):
+        if "brreg_suggestion" in vals:
+            self._kk_brreg_check_suggestion_write()
         changed = self.browse()
         # A number sent as an integer is refused with a clear message by res_partner.py: leave it to that check.
         registry = vals.get("company_registry")
@@ -145,21 +196,35 @@ class ResPartner(models.Model):
         return action
 
     def action_kk_brreg_apply_suggestion(self):
-        """Write the values the register proposed (banner button), then forget the proposal."""
+        """Write the values the register proposed (banner button), then forget the proposal.
+
+        Only the fields the register can supply are written (``BRREG_FIELDS``); a suggestion that cannot be read
+        is refused with a message that says to dismiss it, and nothing is written.
+        """
         for partner in self.filtered("brreg_suggestion"):
-            partner._kk_brreg_write(partner.brreg_suggestion)
-            partner.with_context(kk_brreg_no_queue=True).write({"brreg_suggestion": False, "brreg_state": "ok"})
+            values = partner._kk_brreg_clean_suggestion(partner.brreg_suggestion)
+            if values is None:
+                raise UserError(partner._kk_brreg_unreadable_message())
+            partner._kk_brreg_write(values)
+            with register_writes(self.env):
+                partner.with_context(kk_brreg_no_queue=True).write({"brreg_suggestion": False, "brreg_state": "ok"})
 
     def action_kk_brreg_dismiss_suggestion(self):
         """Keep the card as it is: forget the proposal until the register changes again."""
-        self.with_context(kk_brreg_no_queue=True).write({"brreg_suggestion": False, "brreg_state": "ok"})
+        with register_writes(self.env):
+            self.with_context(kk_brreg_no_queue=True).write({"brreg_suggestion": False, "brreg_state": "ok"})
 
     # Register access ----------------------------------------------------------------------------------------------
     @api.model
     def _kk_brreg_client(self):
-        """The one place that builds the register client (tests patch this method to feed recorded answers)."""
-        timeout = int(self.env["ir.config_parameter"].sudo().get_param("kundekartotek.brreg_timeout", 10))
-        return BrregClient(timeout=timeout)
+        """The one place that builds the register client (tests patch this method to feed recorded answers).
+
+        The timeout comes from ``kundekartotek.brreg_timeout`` (seconds, 1 to 60); a value that is not such a
+        number falls back to 10 rather than breaking every look-up.
+        """
+        value = (self.env["ir.config_parameter"].sudo().get_param("kundekartotek.brreg_timeout") or "").strip()
+        timeout = int(value) if value.isascii() and value.isdigit() else 0
+        return BrregClient(timeout=min(timeout, 60) if timeout > 0 else 10)
 
     @api.model
     def _kk_brreg_error_message(self, error, query=""):
@@ -188,6 +253,64 @@ class ResPartner(models.Model):
             )
         return _(
             "The Brønnøysund register answered with something that is not a unit. Try again later; nothing was changed."
+        )
+
+    # Suggestions ---------------------------------------------------------------------------------------------------
+    @api.model
+    def _kk_brreg_check_suggestion_write(self):
+        """Refuse a write of ``brreg_suggestion`` from anywhere but the register check (form, import, RPC)."""
+        if not self.env.cr.precommit.data.get(REGISTER_WRITES):
+            raise AccessError(
+                _(
+                    "The register's suggestion is filled in by the Brønnøysund check only; it cannot be written. "
+                    "Use Apply or Dismiss on the customer card."
+                )
+            )
+
+    @api.model
+    def _kk_brreg_clean_suggestion(self, suggestion):
+        """The values of a stored suggestion the register can supply, checked; ``None`` when it cannot be read.
+
+        Keys that are not register fields are dropped. A register field with a value of the wrong shape (a text
+        that is not text or too long, a selection value that does not exist, a record id that does not exist)
+        makes the whole suggestion unreadable: applying half of it would mix the register's data with garbage.
+        """
+        if not isinstance(suggestion, dict):
+            return None
+        values = {}
+        for name in BRREG_FIELDS:
+            if name not in suggestion or name not in self._fields:
+                continue
+            value, field = suggestion[name], self._fields[name]
+            if value is None:
+                continue  # null: the register said nothing about it (as a key left out)
+            if value is False and field.type != "boolean":
+                pass  # the register has no value: the field is cleared, as _kk_brreg_values proposes it
+            elif field.type in ("char", "text"):
+                if not isinstance(value, str) or len(value) > BRREG_MAX_TEXT:
+                    return None
+            elif field.type == "boolean":
+                if not isinstance(value, bool):
+                    return None
+            elif field.type == "selection":
+                if value not in dict(field._description_selection(self.env)):
+                    return None
+            elif field.type == "many2one":
+                if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                    return None
+                if not self.env[field.comodel_name].sudo().browse(value).exists():
+                    return None
+            else:
+                return None
+            values[name] = value
+        return values
+
+    def _kk_brreg_unreadable_message(self):
+        self.ensure_one()
+        return _(
+            "The register's suggestion for %(partner)s cannot be read. Dismiss it; the next check in the register "
+            "proposes the values again.",
+            partner=self.display_name,
         )
 
     # Values from a unit --------------------------------------------------------------------------------------------
@@ -252,12 +375,15 @@ class ResPartner(models.Model):
     def _kk_brreg_diff(self, values):
         """``[(field name, label, current, new)]`` for the values that differ from this partner.
 
-        On an empty recordset (a customer still to be created) every value is a change from nothing.
+        On an empty recordset (a customer still to be created) every value is a change from nothing. Only the
+        register's fields count (``BRREG_FIELDS``), in that order.
         """
         partner = self[:1]
         diff = []
-        for name, new in values.items():
-            field = self._fields[name]
+        for name in BRREG_FIELDS:
+            if name not in values or name not in self._fields:
+                continue
+            new, field = values[name], self._fields[name]
             current = partner[name] if partner else None
             if field.type == "many2one":
                 new_record = self.env[field.comodel_name].browse(new or [])
@@ -307,6 +433,7 @@ class ResPartner(models.Model):
         diff = self._kk_brreg_diff(values)
         if not diff:
             return diff
+        # The diff holds register fields only (BRREG_FIELDS): nothing else of ``values`` reaches the card.
         self.with_context(kk_brreg_no_queue=True).write({name: values[name] for name, *_texts in diff})
         self.message_post(
             body=Markup("<p>%s</p>") % _("Updated from the Brønnøysund register:") + self._kk_brreg_diff_html(diff),
@@ -376,7 +503,8 @@ class ResPartner(models.Model):
             vals["brreg_state"] = "changed"
         else:
             vals["brreg_suggestion"] = False
-        self.with_context(kk_brreg_no_queue=True).write(vals)
+        with register_writes(self.env):
+            self.with_context(kk_brreg_no_queue=True).write(vals)
         self._kk_brreg_flag(unit)
 
     def _kk_brreg_mark_failure(self, error):

@@ -8,20 +8,27 @@ Plain Python (no models, no database), shared by the plain pytest of ``lib/`` an
 import json
 import pathlib
 
+import requests
+
 from odoo.addons.kundekartotek.lib import brreg
 
 DATA = pathlib.Path(__file__).parent / "lib" / "data"
 
 
 class FakeResponse:
-    def __init__(self, status_code=200, body=None, text=None):
+    def __init__(self, status_code=200, body=None, text=None, headers=None):
         self.status_code = status_code
         self._body = body
         self.text = text if text is not None else json.dumps(body)
+        self.headers = headers or {}
 
     def json(self):
         if self._body is None:
-            return json.loads(self.text)
+            try:
+                return json.loads(self.text)
+            except json.JSONDecodeError as error:
+                # What requests.Response.json raises on a body that is not JSON.
+                raise requests.exceptions.JSONDecodeError(error.msg, error.doc, error.pos) from error
         return self._body
 
 

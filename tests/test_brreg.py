@@ -1,13 +1,15 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import json
 from datetime import timedelta
 from unittest.mock import patch
 
 import requests
 
-from odoo import fields
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import SQL
 
 from .brreg_fakes import FakeResponse, client, recorded, routing_client
 from .common import make_role_user
@@ -197,7 +199,7 @@ class TestBrreg(TransactionCase):
             ("not found", [FakeResponse(404, {"status": 404})], "is not in the Central Coordinating Register"),
             ("removed", [recorded("brreg_removed_410.json", status=410)], "removed from the register"),
             ("timeout", [requests.Timeout("slow")] * 3, "did not answer in time"),
-            ("garbage", [FakeResponse(200, text="<html>maintenance</html>")], "not a unit"),
+            ("garbage", [FakeResponse(200, ["a", "list"])], "not a unit"),
             ("no number", [FakeResponse(200, {"navn": "no number"})], "not a unit"),
         ]
         for case, answers, message in cases:
@@ -210,6 +212,58 @@ class TestBrreg(TransactionCase):
                 self.assertIn("nothing was changed", str(caught.exception))
                 self.assertFalse(wizard.line_ids)
                 self.assertEqual(partner.name, "Nordlys")
+
+    def test_any_failure_of_the_http_layer_is_register_unavailable(self):
+        """Redirect loops, cut-off answers, pages that are not JSON and 429 are all "try again later"."""
+        partner = self._customer("Nordlys", NORDLYS)
+        cases = [
+            ("redirect loop", [requests.exceptions.TooManyRedirects("Exceeded 30 redirects.")]),
+            ("cut off", [requests.exceptions.ChunkedEncodingError("Connection broken")] * 3),
+            ("not JSON", [FakeResponse(200, text="<html>maintenance</html>")]),
+            ("429, long pause", [FakeResponse(429, {}, headers={"Retry-After": "3600"})]),
+            ("429 three times", [FakeResponse(429, {}, headers={"Retry-After": "1"})] * 3),
+            ("bad URL", [requests.exceptions.InvalidURL("Invalid URL")]),
+        ]
+        for case, answers in cases:
+            with self.subTest(case):
+                self._fake(client(*answers))
+                wizard = self.Lookup.create({"query": NORDLYS, "partner_id": partner.id})
+                with self.assertRaises(UserError) as caught:
+                    wizard.action_search()
+                self.assertIn("did not answer in time", str(caught.exception))
+                self.assertIn("nothing was changed", str(caught.exception))
+                self.assertFalse(wizard.line_ids)
+
+    def test_queue_cron_keeps_the_partner_queued_whatever_the_http_layer_does(self):
+        first = self.Partner.create(
+            {"name": "Nordlys", "is_company": True, "country_id": self.norway.id, "company_registry": NORDLYS}
+        )
+        second = self.Partner.create(
+            {"name": "Konkurs", "is_company": True, "country_id": self.norway.id, "company_registry": BANKRUPT}
+        )
+        failures = [
+            requests.exceptions.TooManyRedirects("Exceeded 30 redirects."),
+            requests.exceptions.ContentDecodingError("gzip"),
+            FakeResponse(429, {}, headers={"Retry-After": "Wed, 01 Jan 2098 00:00:00 GMT"}),
+            FakeResponse(200, text="<html>"),
+        ]
+        for failure in failures:
+            with self.subTest(type(failure).__name__):
+                (first | second).write({"brreg_retry_count": 0, "brreg_checked_at": False})
+                register = client(*[failure] * 3)
+                self._fake(register)
+                self.Partner._cron_brreg_process_queue()
+                self.assertEqual((first.brreg_state, first.brreg_retry_count), ("queued", 1))
+                self.assertEqual(second.brreg_retry_count, 0, "the batch stops while the register is down")
+                self.assertEqual({call["url"].rsplit("/", 1)[1] for call in register.session.calls}, {NORDLYS})
+
+    def test_a_bad_timeout_setting_falls_back_to_ten_seconds(self):
+        params = self.env["ir.config_parameter"].sudo()
+        cases = (("1", 1), ("0", 10), ("59", 59), ("60", 60), ("61", 60), ("-1", 10), ("abc", 10), ("²", 10), ("", 10))
+        for value, timeout in cases:
+            with self.subTest(value=value):
+                params.set_param("kundekartotek.brreg_timeout", value)
+                self.assertEqual(self.Partner._kk_brreg_client().timeout, timeout)
 
     def test_a_norwegian_user_gets_the_errors_in_norwegian(self):
         self.env["res.lang"]._activate_lang("nb_NO")
@@ -311,6 +365,131 @@ class TestBrreg(TransactionCase):
         self._fake(client(*[requests.Timeout("slow")] * 3))
         self.Partner._cron_brreg_process_queue()
         self.assertEqual(partner.brreg_state, "error")
+
+    # Suggestions: written by the register check only, applied by whitelist, never breaking the card ----------------
+    def _store_suggestion(self, partner, suggestion):
+        """A suggestion as it may sit in the database (older data, a hand edit in SQL): no check on the way in."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET brreg_suggestion = %s::jsonb, brreg_state = 'changed' WHERE id = %s",
+                json.dumps(suggestion),
+                partner.id,
+            )
+        )
+        partner.invalidate_recordset()
+
+    def test_nobody_but_the_register_check_writes_the_suggestion(self):
+        partner = self._customer("Nordlys", NORDLYS)
+        forged = {"name": "FORFALSKET AS", "street": "Falskveien 1"}
+        for label, env in (("clerk", self.env(user=self.clerk)), ("superuser", self.env(user=SUPERUSER_ID, su=True))):
+            Partner = env["res.partner"].with_context(kk_brreg_no_queue=True, kk_brreg_register=True)
+            for value in (forged, False, {}):
+                with self.subTest(label=label, value=value):
+                    with self.assertRaises(AccessError) as caught:
+                        Partner.browse(partner.id).write({"brreg_suggestion": value})
+                    self.assertIn("Brønnøysund check only", str(caught.exception))
+            with self.assertRaises(AccessError):
+                Partner.create({"name": "Ny AS", "brreg_suggestion": forged})
+        self.assertFalse(partner.brreg_suggestion)
+        # The register check itself still stores its proposal, and the card's buttons still clear it.
+        self._fake(client(recorded("brreg_unit.json")))
+        partner.brreg_state = "queued"
+        self.Partner._cron_brreg_process_queue()
+        self.assertEqual(partner.brreg_suggestion["name"], "NORDLYS ELEKTRO AS")
+        partner.with_user(self.clerk).action_kk_brreg_dismiss_suggestion()
+        self.assertFalse(partner.brreg_suggestion)
+
+    def test_apply_writes_only_the_fields_the_register_supplies(self):
+        partner = self._customer("Nordlys", NORDLYS, comment="Gammel kommentar", credit_limit=1000)
+        other_user = self.salesperson
+        self._store_suggestion(
+            partner,
+            {
+                "name": "NORDLYS ELEKTRO AS",
+                "city": "OSLO",
+                "user_id": other_user.id,
+                "comment": "<script>alert(1)</script>",
+                "credit_limit": 999999999,
+                "email": "angriper@example.com",
+                "is_published": True,
+                "no_such_field": 1,
+            },
+        )
+        self.assertIn("NORDLYS ELEKTRO AS", partner.brreg_suggestion_html)
+        self.assertNotIn("alert", partner.brreg_suggestion_html)
+        partner.with_user(self.clerk).action_kk_brreg_apply_suggestion()
+        self.assertEqual((partner.name, partner.city), ("NORDLYS ELEKTRO AS", "OSLO"))
+        self.assertFalse(partner.user_id)
+        self.assertEqual((partner.comment, partner.credit_limit), ("<p>Gammel kommentar</p>", 1000))
+        self.assertFalse(partner.email)
+        self.assertFalse(partner.brreg_suggestion)
+
+    def test_a_malformed_suggestion_never_breaks_the_card(self):
+        partner = self._customer("Nordlys", NORDLYS, city="Bergen")
+        malformed = [
+            "{not json",
+            ["NORDLYS ELEKTRO AS"],
+            42,
+            True,
+            {"name": 123},
+            {"name": ["NORDLYS"]},
+            {"name": "N" * 257},
+            {"city": {"name": "OSLO"}},
+            {"country_id": "NO"},
+            {"country_id": 99999999},
+            {"country_id": -1},
+            {"country_id": True},
+            {"industry_id": 1.5},
+            {"customer_type": "bogus"},
+            {"mva_registered": "yes"},
+            {"name": "NORDLYS ELEKTRO AS", "zip": 153},
+        ]
+        for suggestion in malformed:
+            with self.subTest(suggestion=suggestion):
+                self._store_suggestion(partner, suggestion)
+                # The card opens (the form reads the banner) and says what to do.
+                [values] = partner.with_user(self.clerk).web_read({"brreg_suggestion_html": {}, "name": {}})
+                self.assertIn("cannot be read", values["brreg_suggestion_html"])
+                with self.assertRaises(UserError) as caught:
+                    partner.with_user(self.clerk).action_kk_brreg_apply_suggestion()
+                self.assertIn("Dismiss it", str(caught.exception))
+                self.assertEqual((partner.name, partner.city), ("Nordlys", "Bergen"))
+                partner.with_user(self.clerk).action_kk_brreg_dismiss_suggestion()
+                self.assertFalse(partner.brreg_suggestion)
+
+    def test_a_suggestion_edge_of_the_text_length_and_unknown_keys(self):
+        partner = self._customer("Nordlys", NORDLYS)
+        self._store_suggestion(partner, {"street": "S" * 256, "unknown": {"deep": [1]}})
+        partner.action_kk_brreg_apply_suggestion()
+        self.assertEqual(partner.street, "S" * 256, "256 characters: the longest text taken from the register")
+        self._store_suggestion(partner, {"only": "unknown keys"})
+        self.assertFalse(partner.brreg_suggestion_html, "nothing the register supplies: nothing to show")
+        partner.action_kk_brreg_apply_suggestion()
+        self.assertFalse(partner.brreg_suggestion)
+        self.assertEqual(partner.street, "S" * 256)
+
+    def test_a_result_line_with_a_garbled_answer_is_a_clear_error(self):
+        partner = self._customer("Nordlys", NORDLYS)
+        wizard = self.Lookup.with_user(self.clerk).create({"query": NORDLYS, "partner_id": partner.id})
+        line = (
+            self.env["kundekartotek.brreg.lookup.line"]
+            .with_user(self.clerk)
+            .create({"wizard_id": wizard.id, "orgnr": NORDLYS, "unit_data": {"navn": "no number"}})
+        )
+        line.action_select()
+        self.assertIn("cannot be read", wizard.change_html)
+        with self.assertRaises(UserError):
+            wizard.action_apply()
+        self.assertEqual(partner.name, "Nordlys")
+
+    def test_merging_a_customer_with_a_suggestion_still_works(self):
+        first = self._customer("Nordlys", NORDLYS)
+        second = self._customer("Nordlys (dublett)", NORDLYS)
+        self._store_suggestion(second, {"name": "NORDLYS ELEKTRO AS"})
+        self.env["base.partner.merge.automatic.wizard"]._merge((first | second).ids, first, extra_checks=False)
+        self.assertFalse(second.exists())
+        self.assertEqual(first.brreg_suggestion, {"name": "NORDLYS ELEKTRO AS"})
 
     # Monitoring -------------------------------------------------------------------------------------------------
     def test_change_feed_flags_a_bankrupt_customer_once(self):

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import models
 
+from ..models.res_partner_brreg import register_writes
+
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
@@ -39,3 +41,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         )
         self.env["kundekartotek.audit.log"]._kk_append(entries)
         return super()._update_foreign_keys(src_partners, dst_partner)
+
+    def _update_values(self, src_partners, dst_partner):
+        """Core copies every stored field of the sources, the register's suggestion too, which only the register
+        check may write: the merge carries it over like the other fields."""
+        with register_writes(self.env):
+            return super()._update_values(src_partners, dst_partner)

@@ -67,10 +67,15 @@ class KundekartotekAgeingWizard(models.TransientModel):
         }
 
     def action_print_pdf(self):
-        """The ageing as a PDF with the company header (QWeb through wkhtmltopdf)."""
+        """The ageing as a PDF with the company header (QWeb through wkhtmltopdf).
+
+        The options travel under ``kk_options``, never under ``context``: the web client sends ``data`` as the
+        ``options`` query argument of ``/report/download``, and the report route JSON-decodes a ``context`` key a
+        second time (a dict there ends in a TypeError in the browser).
+        """
         self.ensure_one()
         return self.env.ref("kundekartotek.action_report_ageing").report_action(
-            None, data={"context": self._report_context()}, config=False
+            None, data={"kk_options": self._report_context()}, config=False
         )
 
     def action_export_xlsx(self):

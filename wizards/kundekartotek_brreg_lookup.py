@@ -1,11 +1,13 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.brreg import BrregError
-from ..lib.identifiers import compact_orgnr
-from ..models.res_partner_brreg import brreg_status_of
+from ..lib.identifiers import compact_orgnr, is_ascii_digits
+from ..models.res_partner_brreg import brreg_status_of, register_writes
 
 
 class KundekartotekBrregLookup(models.TransientModel):
@@ -49,7 +51,12 @@ class KundekartotekBrregLookup(models.TransientModel):
             if not wizard.line_id:
                 wizard.change_html = False
                 continue
-            diff = wizard.partner_id._kk_brreg_diff(Partner._kk_brreg_values(wizard.line_id._kk_unit()))
+            try:
+                unit = wizard.line_id._kk_unit()
+            except UserError as error:
+                wizard.change_html = Markup("<p>%s</p>") % error.args[0]
+                continue
+            diff = wizard.partner_id._kk_brreg_diff(Partner._kk_brreg_values(unit))
             if diff:
                 wizard.change_html = Partner._kk_brreg_diff_html(diff)
             else:
@@ -64,13 +71,13 @@ class KundekartotekBrregLookup(models.TransientModel):
         orgnr = compact_orgnr(query)
         client = self.env["res.partner"]._kk_brreg_client()
         try:
-            if orgnr.isdigit() and len(orgnr) == 9:
+            if is_ascii_digits(orgnr) and len(orgnr) == 9:
                 units = [client.get_unit(orgnr)]
             else:
                 units = client.search(query)
         except BrregError as error:
             raise UserError(
-                self.env["res.partner"]._kk_brreg_error_message(error, orgnr if orgnr.isdigit() else query)
+                self.env["res.partner"]._kk_brreg_error_message(error, orgnr if is_ascii_digits(orgnr) else query)
             ) from error
         if not units:
             raise UserError(_("No unit in the Brønnøysund register matches “%(query)s”.", query=query))
@@ -106,14 +113,15 @@ class KundekartotekBrregLookup(models.TransientModel):
         else:
             partner = Partner.with_context(kk_brreg_no_queue=True).create(dict(values, customer_rank=1))
             partner.message_post(body=_("Created from the Brønnøysund register."), subtype_xmlid="mail.mt_note")
-        partner.with_context(kk_brreg_no_queue=True).write(
-            {
-                "brreg_state": "ok",
-                "brreg_checked_at": fields.Datetime.now(),
-                "brreg_retry_count": 0,
-                "brreg_suggestion": False,
-            }
-        )
+        with register_writes(self.env):
+            partner.with_context(kk_brreg_no_queue=True).write(
+                {
+                    "brreg_state": "ok",
+                    "brreg_checked_at": fields.Datetime.now(),
+                    "brreg_retry_count": 0,
+                    "brreg_suggestion": False,
+                }
+            )
         partner._kk_brreg_flag(unit)
         partner._kk_brreg_add_subunits(subunits)
         return {

@@ -1,8 +1,9 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..lib.brreg import parse_unit
+from ..lib.brreg import BrregError, parse_unit
 from ..models.res_partner_brreg import BRREG_STATUSES
 
 
@@ -33,6 +34,14 @@ class KundekartotekBrregLookupLine(models.TransientModel):
         return self.wizard_id._kk_reopen()
 
     def _kk_unit(self):
-        """The :class:`lib.brreg.Unit` this line was made from, rebuilt from the stored answer (no new request)."""
+        """The :class:`lib.brreg.Unit` this line was made from, rebuilt from the stored answer (no new request).
+
+        A stored answer that is not a unit (lines can be written over RPC) is a clear error, not a crash.
+        """
         self.ensure_one()
-        return parse_unit(self.unit_data)
+        try:
+            return parse_unit(self.unit_data)
+        except BrregError as error:
+            raise UserError(
+                _("The register's answer for this result cannot be read. Search again; nothing was changed.")
+            ) from error

@@ -87,9 +87,21 @@ class KundekartotekGdprExport(models.TransientModel):
             raise UserError(_("Give the person as a customer id (a number), not %(value)r.", value=partner_id))
         partner = self.env["res.partner"].with_context(active_test=False).browse(partner_id).exists()
         if not partner:
-            raise UserError(_("There is no customer with id %(id)s: nothing was exported.", id=partner_id))
+            raise UserError(self._kk_no_subject_message(partner_id))
         partner.check_access("read")
         return partner
+
+    @api.model
+    def _kk_no_subject_message(self, partner_id):
+        return _("There is no customer with id %(id)s: nothing was exported.", id=partner_id)
+
+    @api.model
+    def _kk_guard_own_reason(self, field, value):
+        """The input guard's hook: an unknown person keeps the export's own message."""
+        if field.name == "partner_id" and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            if not self.env["res.partner"].sudo().with_context(active_test=False).browse(value).exists():
+                return self._kk_no_subject_message(value)
+        return None
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -36,6 +36,9 @@ def test_validate_returns_the_compact_number():
         ("98807791A", identifiers.REASON_CHARACTERS),
         ("ABCDEFGHI", identifiers.REASON_CHARACTERS),
         ("988_077_917", identifiers.REASON_CHARACTERS),
+        ("²³8077917", identifiers.REASON_CHARACTERS),  # "²³8077917".isdigit() is True
+        ("٩٨٨٠٧٧٩١٧", identifiers.REASON_CHARACTERS),  # 988077917 in Arabic-Indic digits
+        ("９８８０７７９１７", identifiers.REASON_CHARACTERS),  # full-width digits
     ],
 )
 def test_validate_says_why_a_number_is_wrong(number, reason):
@@ -51,6 +54,8 @@ def test_validate_says_why_a_number_is_wrong(number, reason):
         ("1510869508", identifiers.REASON_LENGTH),  # one digit short
         ("151086950880", identifiers.REASON_LENGTH),  # one digit too many, the first eleven valid
         ("1510869508X", identifiers.REASON_CHARACTERS),
+        ("¹⁵10869507⁷", identifiers.REASON_CHARACTERS),
+        ("١٥١٠٨٦٩٥٠٧٧", identifiers.REASON_CHARACTERS),
         ("32138695092", identifiers.REASON_DATE),  # 32 December, both check digits right
     ],
 )
@@ -70,3 +75,11 @@ def test_mva_number_round_trip():
     assert identifiers.orgnr_from_mva("NO 988 077 917 MVA") == "988077917"
     assert identifiers.orgnr_from_mva("SE556036079301") is None
     assert identifiers.orgnr_from_mva(False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [("0123456789", True), ("7", True), ("", False), ("²", False), ("٣٤٥", False), ("12 3", False), ("1a", False)],
+)
+def test_is_ascii_digits(text, digits):
+    assert identifiers.is_ascii_digits(text) is digits

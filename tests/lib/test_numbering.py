@@ -39,6 +39,7 @@ def test_render(pattern, seq, values, number):
         ("A B{seq}", numbering.REASON_CHARACTERS),
         ("{seq}}", numbering.REASON_CHARACTERS),
         ("{{seq}", numbering.REASON_CHARACTERS),
+        ("{seq:٤}", numbering.REASON_UNKNOWN_TOKEN),  # an Arabic-Indic four is no width
     ],
 )
 def test_unusable_patterns(pattern, reason):
@@ -89,6 +90,8 @@ def test_type_letter(customer_type, letter):
         ("015", None),
         ("11122", None),
         ("AB12", None),
+        ("²³45", None),  # isdigit() says yes; int("²³") fails
+        ("٠١٥٠", None),  # 0150 in Arabic-Indic digits
         ("", None),
         (None, None),
     ],

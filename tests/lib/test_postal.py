@@ -83,3 +83,8 @@ def test_download_always_has_a_timeout():
 
     postal.download_register("https://register", get)
     assert 0 < seen["timeout"] <= 60
+
+
+def test_a_code_in_other_digits_is_rejected():
+    codes, rejected = postal.parse_register("²³45\tOSLO\t0301\tOSLO\tG\r\n٠١٥٠\tOSLO\t0301\tOSLO\tG\r\n")
+    assert (codes, rejected) == ([], [1, 2])
