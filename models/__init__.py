@@ -2,9 +2,12 @@ from . import kundekartotek_audit_log
 from . import kundekartotek_customer_category
 from . import kundekartotek_number_scheme
 from . import kundekartotek_postal_code
-from . import res_company
-from . import res_config_settings
-from . import res_partner
+from . import res_company_credit
+from . import res_config_settings_credit
+from . import res_partner_identifiers
+from . import res_partner_classification
+from . import res_partner_postal
+from . import res_partner_demo
 from . import res_partner_receivables
 from . import res_partner_audit
 from . import res_partner_numbering

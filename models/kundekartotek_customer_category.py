@@ -3,10 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-CUSTOMER_TYPES = [("business", "Business"), ("private", "Private"), ("public", "Public sector")]
-VALUE_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
-PAYMENT_CLASSES = [("cash", "Cash"), ("credit", "Credit"), ("risk", "Risk")]
-CREDIT_POLICIES = [("none", "No check"), ("warn", "Warn"), ("block", "Block")]
+from .selections import CREDIT_POLICIES
+
 # Who may change what decides whether a customer's invoices are blocked (policies, limits, categories).
 CREDIT_EDITOR_GROUPS = ("kundekartotek.group_manager", "account.group_account_manager")
 

@@ -172,7 +172,7 @@ class ResPartner(models.Model):
         if "brreg_suggestion" in vals:
             self._kk_brreg_check_suggestion_write()
         changed = self.browse()
-        # A number sent as an integer is refused with a clear message by res_partner.py: leave it to that check.
+        # A number sent as an integer is refused with a clear message in res_partner_identifiers.py.
         registry = vals.get("company_registry")
         if (
             "company_registry" in vals

@@ -10,7 +10,8 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
 
-from .kundekartotek_customer_category import CREDIT_POLICIES, kk_may_edit_credit
+from .kundekartotek_customer_category import kk_may_edit_credit
+from .selections import CREDIT_POLICIES
 
 _logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -49,6 +49,13 @@ class ResPartner(models.Model):
     )
     pay_invoice_count = fields.Integer(
         string="Invoices paid (12 months)", compute="_compute_payment_behaviour", groups=ACCOUNTING_GROUPS
+    )
+
+    overdue_amount = fields.Monetary(
+        string="Overdue",
+        compute="_compute_overdue_amount",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="Open receivable amount past its due date, in company currency, from posted journal items.",
     )
 
     def _compute_payment_behaviour(self):
@@ -137,4 +144,47 @@ class ResPartner(models.Model):
                 "days_late_avg": float(days_late or 0),
             }
             for partner_id, count, days_avg, days_weighted, on_time, days_late in self.env.cr.fetchall()
+        }
+
+    def _compute_overdue_amount(self):
+        """Sum open receivable items past due in one grouped query, not one query per partner."""
+        today = fields.Date.context_today(self)
+        commercial = self.commercial_partner_id
+        amounts = dict(
+            self.env["account.move.line"]._read_group(
+                [
+                    ("partner_id", "in", commercial.ids),
+                    ("company_id", "child_of", self.env.company.root_id.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("date_maturity", "<", today),
+                ],
+                ["partner_id"],
+                ["amount_residual:sum"],
+            )
+        )
+        for partner in self:
+            partner.overdue_amount = amounts.get(partner.commercial_partner_id, 0.0)
+
+    def action_kk_open_receivables(self):
+        """Open the customer's open receivable items (overdue only with ``kk_overdue`` in the context)."""
+        self.ensure_one()
+        domain = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+        ]
+        name = _("Open items of %(partner)s", partner=self.commercial_partner_id.display_name)
+        if self.env.context.get("kk_overdue"):
+            domain.append(("date_maturity", "<", fields.Date.context_today(self)))
+            name = _("Overdue items of %(partner)s", partner=self.commercial_partner_id.display_name)
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "account.move.line",
+            "view_mode": "list,form",
+            "domain": domain,
+            "context": {"create": False, "search_default_group_by_move": False},
         }

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
 
-from .kundekartotek_customer_category import CREDIT_POLICIES
+from .selections import CREDIT_POLICIES
 
 
 class ResCompany(models.Model):

@@ -1,13 +1,9 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import logging
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-from ..lib import postal
 from ..lib.identifiers import (
     REASON_CHARACTERS,
     REASON_CHECKSUM,
@@ -22,57 +18,13 @@ from ..lib.identifiers import (
     validate_fodselsnummer,
     validate_orgnr,
 )
-from .kundekartotek_customer_category import (
-    CATEGORY_DEFAULT_FIELDS,
-    CUSTOMER_TYPES,
-    PAYMENT_CLASSES,
-    VALUE_TIERS,
-)
-
-_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
+    """Norwegian identifiers on the card: organisation number, fødselsnummer, VAT registration, and finding a
+    customer by its number however it is typed."""
+
     _inherit = "res.partner"
-
-    customer_type = fields.Selection(
-        CUSTOMER_TYPES,
-        compute="_compute_customer_type",
-        recursive=True,
-        store=True,
-        readonly=False,
-        tracking=True,
-        help="Business, private person or public sector. Proposed from the organisation number and whether the "
-        "partner is a company; change it when the proposal is wrong.",
-    )
-    value_tier = fields.Selection(
-        VALUE_TIERS,
-        tracking=True,
-        help="Value segment: A for the most important customers, C for the least.",
-    )
-    payment_class = fields.Selection(
-        PAYMENT_CLASSES,
-        default="credit",
-        tracking=True,
-        help="Cash: pays immediately. Credit: invoiced with payment terms. Risk: asked to pay in advance.",
-    )
-    customer_category_id = fields.Many2one(
-        "kundekartotek.customer.category",
-        string="Customer category",
-        tracking=True,
-        index="btree_not_null",
-        check_company=True,
-        help="Groups customers; the category hands its receivable account, payment terms, fiscal position and "
-        "pricelist to the customer unless they are set on the customer.",
-    )
-
-    @api.depends("country_id")
-    def _compute_partner_company_registry_placeholder(self):
-        """Show a Norwegian organisation number as the example on Norwegian partners."""
-        res = super()._compute_partner_company_registry_placeholder()
-        for partner in self.filtered(lambda p: p.country_id.code == "NO"):
-            partner.partner_company_registry_placeholder = "988 077 917"
-        return res
 
     fodselsnummer = fields.Char(
         string="National identity number",
@@ -82,12 +34,14 @@ class ResPartner(models.Model):
         help="Fødselsnummer or D-number (11 digits) of a private customer. Store it only when the customer gave it "
         "and you need it, for example for debt collection.",
     )
+
     fodselsnummer_masked = fields.Char(
         string="National identity number (masked)",
         compute="_compute_fodselsnummer_masked",
         compute_sudo=True,
         help="The birth date part of the national identity number; the personal digits are hidden.",
     )
+
     mva_registered = fields.Boolean(
         string="Registered for VAT",
         compute="_compute_mva_registered",
@@ -97,12 +51,7 @@ class ResPartner(models.Model):
         help="Registered in the Norwegian VAT register (Merverdiavgiftsregisteret). Ticking it sets the VAT number "
         "to NO<organisation number>MVA; unticking it clears a Norwegian VAT number.",
     )
-    overdue_amount = fields.Monetary(
-        string="Overdue",
-        compute="_compute_overdue_amount",
-        groups="account.group_account_invoice,account.group_account_readonly",
-        help="Open receivable amount past its due date, in company currency, from posted journal items.",
-    )
+
     orgnr_search = fields.Char(
         string="Organisation number (search)",
         compute="_compute_orgnr_search",
@@ -110,76 +59,13 @@ class ResPartner(models.Model):
         help="Finds customers by organisation number however it is typed.",
     )
 
-    postal_warning = fields.Char(
-        compute="_compute_postal_warning",
-        help="What is wrong with a Norwegian address according to Posten's postal code register.",
-    )
-    postal_city_suggestion = fields.Char(compute="_compute_postal_warning")
-
-    @api.depends("is_company", "company_registry", "parent_id.customer_type")
-    def _compute_customer_type(self):
-        """Contact persons always carry the type of their company; other partners get a proposal they can change.
-
-        A contact is not a customer of its own (its invoices go to the commercial partner), so its type follows
-        the company's, also when the company's type changes later. A company or person keeps a type set by hand or
-        by the Brønnøysund look-up (public bodies cannot be told apart by the number alone: the look-up sets them
-        from the organisation form, KOMM, STAT, FYLK, ...); without one, companies are businesses, persons private.
-        """
-        for partner in self:
-            if partner.parent_id and not partner.is_company:
-                partner.customer_type = partner.parent_id.customer_type
-            elif partner.customer_type:
-                continue
-            elif partner.is_company or partner.company_registry:
-                partner.customer_type = "business"
-            else:
-                partner.customer_type = "private"
-
-    @api.depends("zip", "city", "street", "country_id")
-    def _compute_postal_warning(self):
-        """Check the postcode against Posten's register (only once a register has been imported)."""
-        PostalCode = self.env["kundekartotek.postal.code"].sudo()
-        register_loaded = bool(PostalCode.search_count([], limit=1))
-        known = {}
-        if register_loaded:
-            zips = {partner.zip.strip() for partner in self if partner.zip}
-            known = {record.code: record for record in PostalCode.search([("code", "in", list(zips))])}
-        for partner in self:
-            partner.postal_warning = False
-            partner.postal_city_suggestion = False
-            if not register_loaded or not partner.zip or partner.country_id.code != "NO":
-                continue
-            code = partner.zip.strip()
-            reason, suggestion = postal.check_address(known.get(code), partner.city, partner.street)
-            if reason:
-                partner.postal_warning = partner._kk_postal_message(reason, code, suggestion)
-                partner.postal_city_suggestion = suggestion
-
-    def _kk_postal_message(self, reason, code, register_city):
-        """The translated sentence for a reason of :func:`lib.postal.check_address`."""
-        self.ensure_one()
-        if reason == postal.REASON_UNKNOWN:
-            return _("Postal code %(zip)s is not in Posten's register.", zip=code)
-        if reason == postal.REASON_SERVICE:
-            return _("Postal code %(zip)s is a service code and cannot be used in an address.", zip=code)
-        if reason == postal.REASON_PO_BOX_ONLY:
-            return _("Postal code %(zip)s is for PO boxes only; a street address needs another postal code.", zip=code)
-        return _(
-            "Postal code %(zip)s belongs to %(city)s, not %(typed)s.", zip=code, city=register_city, typed=self.city
-        )
-
-    @api.onchange("zip", "country_id")
-    def _onchange_zip_fill_city(self):
-        """Fill the postal town from the register when a Norwegian postcode is typed and the town is empty."""
-        if self.zip and not self.city and self.country_id.code == "NO":
-            entry = self.env["kundekartotek.postal.code"].sudo().search([("code", "=", self.zip.strip())], limit=1)
-            if entry:
-                self.city = entry.city
-
-    def action_kk_use_postal_city(self):
-        """Apply the postal town the register gives for the postcode (the fix offered with the warning)."""
-        for partner in self.filtered("postal_city_suggestion"):
-            partner.city = partner.postal_city_suggestion
+    @api.depends("country_id")
+    def _compute_partner_company_registry_placeholder(self):
+        """Show a Norwegian organisation number as the example on Norwegian partners."""
+        res = super()._compute_partner_company_registry_placeholder()
+        for partner in self.filtered(lambda p: p.country_id.code == "NO"):
+            partner.partner_company_registry_placeholder = "988 077 917"
+        return res
 
     @api.depends("fodselsnummer")
     def _compute_fodselsnummer_masked(self):
@@ -205,27 +91,6 @@ class ResPartner(models.Model):
                 partner.vat = mva_number(partner.company_registry)
             elif not partner.mva_registered and orgnr_from_mva(partner.vat):
                 partner.vat = False
-
-    def _compute_overdue_amount(self):
-        """Sum open receivable items past due in one grouped query, not one query per partner."""
-        today = fields.Date.context_today(self)
-        commercial = self.commercial_partner_id
-        amounts = dict(
-            self.env["account.move.line"]._read_group(
-                [
-                    ("partner_id", "in", commercial.ids),
-                    ("company_id", "child_of", self.env.company.root_id.id),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("date_maturity", "<", today),
-                ],
-                ["partner_id"],
-                ["amount_residual:sum"],
-            )
-        )
-        for partner in self:
-            partner.overdue_amount = amounts.get(partner.commercial_partner_id, 0.0)
 
     def _compute_orgnr_search(self):
         for partner in self:
@@ -298,9 +163,7 @@ class ResPartner(models.Model):
                 vals["fodselsnummer"] = compact_fodselsnummer(vals["fodselsnummer"])
             if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
                 vals.update(self._kk_orgnr_vals(vals["company_registry"]))
-        partners = super().create(vals_list)
-        partners.filtered("customer_category_id")._kk_apply_category_defaults()
-        return partners
+        return super().create(vals_list)
 
     def write(self, vals):
         self._kk_check_registry_type(vals)
@@ -319,56 +182,7 @@ class ResPartner(models.Model):
                 res = super(ResPartner, norwegian).write(dict(vals, **self._kk_orgnr_vals(vals["company_registry"])))
             if self - norwegian:
                 res = super(ResPartner, self - norwegian).write(vals) and res
-        if vals.get("customer_category_id"):
-            self._kk_apply_category_defaults()
         return res
-
-    def action_kk_open_receivables(self):
-        """Open the customer's open receivable items (overdue only with ``kk_overdue`` in the context)."""
-        self.ensure_one()
-        domain = [
-            ("partner_id", "=", self.commercial_partner_id.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-        ]
-        name = _("Open items of %(partner)s", partner=self.commercial_partner_id.display_name)
-        if self.env.context.get("kk_overdue"):
-            domain.append(("date_maturity", "<", fields.Date.context_today(self)))
-            name = _("Overdue items of %(partner)s", partner=self.commercial_partner_id.display_name)
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": "account.move.line",
-            "view_mode": "list,form",
-            "domain": domain,
-            "context": {"create": False, "search_default_group_by_move": False},
-        }
-
-    def _kk_apply_category_defaults(self, replace_values=None):
-        """Give each partner its category's accounting defaults where the partner has none of its own.
-
-        A partner "has its own" value when it differs from the company-wide default (Odoo's fallback for company
-        dependent fields) and, with ``replace_values`` (the category's previous values), from those too.
-        """
-        partners = self.filtered("customer_category_id")
-        if not partners:
-            return
-        Partner = self.env["res.partner"]
-        for name in CATEGORY_DEFAULT_FIELDS:
-            field = Partner._fields.get(name)
-            if not field:
-                continue
-            # The pricelist is a computed field in 18.0, not company dependent: it has no fallback of its own.
-            fallback = field.get_company_dependent_fallback(Partner) if field.company_dependent else None
-            for partner in partners:
-                new_value = partner.customer_category_id[name]
-                current = partner[name]
-                replaceable = not current or current == fallback
-                if replace_values and name in replace_values:
-                    replaceable = replaceable or current == replace_values[name]
-                if new_value and replaceable and current != new_value:
-                    partner[name] = new_value
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -491,33 +305,3 @@ class ResPartner(models.Model):
         if not self.country_id:
             message += "\n" + _("If this customer is not Norwegian, set its country first.")
         return message
-
-    @api.model
-    def _kk_create_demo_invoices(self, specs):
-        """Demo data only: post customer invoices given as (partner id, days ago, days overdue, text, qty, price).
-
-        Skipped when the company has no sales journal yet (the chart of accounts is loaded after the modules).
-        """
-        journal = self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(self.env.company), ("type", "=", "sale")], limit=1
-        )
-        if not journal:
-            _logger.info("No sales journal yet: demo invoices skipped")
-            return
-        today = fields.Date.context_today(self)
-        moves = self.env["account.move"]
-        for partner_id, days_ago, days_overdue, text, quantity, price in specs:
-            invoice_date = today - timedelta(days=days_ago)
-            moves |= moves.create(
-                {
-                    "move_type": "out_invoice",
-                    "journal_id": journal.id,
-                    "partner_id": partner_id,
-                    "invoice_date": invoice_date,
-                    "invoice_date_due": today - timedelta(days=days_overdue) if days_overdue else False,
-                    "invoice_line_ids": [
-                        fields.Command.create({"name": text, "quantity": quantity, "price_unit": price})
-                    ],
-                }
-            )
-        moves.action_post()
