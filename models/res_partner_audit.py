@@ -86,6 +86,12 @@ class ResPartner(models.Model):
         names = [name.strip() for name in param.split(",")] if param else DEFAULT_AUDIT_FIELDS
         return [name for name in names if name in self._fields]
 
+    @api.model
+    def _kk_audit_is_column(self, name):
+        """Whether ``name`` is stored in the partner's own row (read together with the others in one query)."""
+        field = self._fields[name]
+        return field.store and not field.company_dependent and field.type not in ("one2many", "many2many")
+
     def _kk_audit_snapshot(self, names):
         """Readable values of the audited fields, read as superuser (the trail records what is, not what one sees)."""
         snapshot = {}
@@ -132,7 +138,11 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        names = self._kk_audit_fields()
+        given = set().union(*(vals.keys() for vals in vals_list))
+        # What the creation was given, and every audited column the new row holds (one read). Values a new partner
+        # only inherits from the company's defaults (company dependent fields) or relations nobody sent are not
+        # news: reading them would cost several queries per new customer for an entry that says nothing.
+        names = [name for name in self._kk_audit_fields() if name in given or self._kk_audit_is_column(name)]
         if not names:
             return partners
         after = partners._kk_audit_snapshot(names)

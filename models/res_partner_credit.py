@@ -198,6 +198,8 @@ class ResPartner(models.Model):
         "Of their own" means set and different from the company-wide default, the fallback Odoo shows for a
         company dependent field; a term handed down by the customer category counts as their own.
         """
+        if not self:
+            return
         immediate = self.env.ref("account.account_payment_term_immediate", raise_if_not_found=False)
         if not immediate:
             return
