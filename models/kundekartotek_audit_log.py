@@ -19,7 +19,8 @@ PENDING = "kundekartotek.audit.pending"
 HASH_FORMAT = 2
 # What each entry's hash covers (format 2): every stored column the trail shows or filters on, and the entry's place
 # in the chain. The customer is covered through logged_partner: the database empties partner_id when that customer
-# is deleted, which must not break the chain; verification checks partner_id against logged_partner instead.
+# is deleted, and a merge moves it to the customer that remains, which must not break the chain; verification checks
+# partner_id against logged_partner and the merges recorded in the chain instead.
 HASHED_FIELDS = (
     "sequence",
     "logged_at",
@@ -90,8 +91,8 @@ class KundekartotekAuditLog(models.Model):
     logged_partner = fields.Integer(
         string="Customer id",
         readonly=True,
-        help="Database id of the customer the entry was written for. Unlike Customer, it stays when that customer "
-        "is deleted; the hash covers it.",
+        help="Database id of the customer the entry was linked to when it was written; the hash covers it. Customer "
+        "follows a merge and is emptied when the customer is deleted; this stays.",
     )
     record_name = fields.Char(string="Name", readonly=True, help="The record's name when the entry was written.")
     action = fields.Selection(
@@ -256,9 +257,9 @@ class KundekartotekAuditLog(models.Model):
             sequence += 1
             values = {name: entry.get(name) or None for name in COLUMNS}
             values["sequence"] = sequence
-            values["logged_partner"] = values["partner_id"]
             if values["partner_id"] not in existing:
                 values["partner_id"] = None
+            values["logged_partner"] = values["partner_id"]
             values["previous_hash"] = previous
             values["entry_hash"] = previous = self._kk_hash(previous, values)
             rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", values[name]) for name in COLUMNS)))
@@ -398,6 +399,15 @@ class KundekartotekAuditLog(models.Model):
         }
         state["key"], state["key_id"] = self.env["kundekartotek.audit.seal"]._kk_key()
         self._kk_verify_outside(state)
+        # Merging customers moves the link of the merged customer's entries to the one that remains (core's merge
+        # updates every foreign key). The chain's own merge entries, hashed like the rest, say which moved where.
+        cr.execute(
+            SQL(
+                "SELECT res_id, logged_partner FROM kundekartotek_audit_log WHERE action = 'merge'"
+                " AND res_model = 'res.partner' AND sequence IS NOT NULL AND res_id <> logged_partner"
+            )
+        )
+        state["merged"] = dict(cr.fetchall())
         columns = SQL(", ").join(SQL.identifier(name) for name in ("id", *COLUMNS))
         while True:
             cr.execute(
@@ -444,9 +454,19 @@ class KundekartotekAuditLog(models.Model):
         for (sequences,) in cr.fetchall():
             self._kk_found(state, "fork", sequences=sequences)
 
+    @staticmethod
+    def _kk_merged_into(partner_id, merged):
+        """The customer that ``partner_id`` lives on in after the merges recorded in the chain (itself if none)."""
+        for _step in range(len(merged)):
+            if partner_id not in merged:
+                break
+            partner_id = merged[partner_id]
+        return partner_id
+
     def _kk_verify_entries(self, rows, state):
         """Check a batch of entries in chain order; return their hashes by place, for the seals."""
-        deleted = {row["logged_partner"] for row in rows if row["logged_partner"] and not row["partner_id"]}
+        expected = {row["id"]: self._kk_merged_into(row["logged_partner"], state["merged"]) for row in rows}
+        deleted = {expected[row["id"]] for row in rows if expected[row["id"]] and not row["partner_id"]}
         if deleted:
             self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", tuple(deleted)))
             deleted -= {partner_id for (partner_id,) in self.env.cr.fetchall()}
@@ -459,7 +479,7 @@ class KundekartotekAuditLog(models.Model):
                 self._kk_found(state, "link", sequence=sequence, previous=last)
             if row["entry_hash"] != self._kk_hash(row["previous_hash"], row):
                 self._kk_found(state, "edited", sequence=sequence, date=row["logged_at"])
-            partner, logged = row["partner_id"], row["logged_partner"]
+            partner, logged = row["partner_id"], expected[row["id"]]
             # The database empties the link when the customer is deleted; any other difference is a change.
             if (partner and partner != logged) or (not partner and logged and logged not in deleted):
                 self._kk_found(state, "partner", sequence=sequence)

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, config
@@ -190,6 +191,35 @@ class TestAuditChainVerification(TransactionCase):
         self.Log.flush_model()
         self.assertFalse(self._rows(SQL("id = %s", entry["id"]))[0]["partner_id"])
         self.assertEqual(self._verify()["kinds"], [])
+
+    def test_the_customer_link_follows_merges_recorded_in_the_chain(self):
+        """Core's merge moves the merged customers' entries to the customer that remains (every foreign key); the
+        chain's merge entries say so, so the moved links are no tampering, and a link moved any other way is."""
+        Partner = self.env["res.partner"]
+        first, second, third = (Partner.create({"name": f"Fusjon {n}", "city": "Oslo"}) for n in (1, 2, 3))
+        second.write({"city": "Bergen"})
+        self.Log.flush_model()
+        second_entry = self._rows(SQL("res_id = %s AND field_name = 'city' AND action = 'write'", second.id))[0]
+
+        def merge(sources, destination):
+            wizard = self.env["base.partner.merge.automatic.wizard"].create(
+                {"partner_ids": [Command.set((sources | destination).ids)], "dst_partner_id": destination.id}
+            )
+            wizard.action_merge()
+            self.Log.flush_model()
+            self.env.invalidate_all()
+
+        merge(second, first)  # second's entries now point at first
+        self.assertEqual(self._rows(SQL("id = %s", second_entry["id"]))[0]["partner_id"], first.id)
+        self.assertEqual(self._verify()["kinds"], [])
+        merge(first, third)  # and, merged again, at third
+        self.assertEqual(self._rows(SQL("id = %s", second_entry["id"]))[0]["partner_id"], third.id)
+        self.assertEqual(self._verify()["kinds"], [])
+        # Moved to a customer it was never merged into: tampering.
+        self._sql(
+            "UPDATE kundekartotek_audit_log SET partner_id = %s WHERE id = %s", self.partner.id, second_entry["id"]
+        )
+        self.assertEqual(self._verify()["kinds"], [("partner", second_entry["sequence"])])
 
     def test_a_rewritten_link_is_found_where_it_was_cut(self):
         """Entry k pointed at another predecessor and given a matching hash of its own: only its link shows it.
