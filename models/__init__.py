@@ -25,6 +25,7 @@ from . import res_partner_erasure
 from . import res_company_erasure
 from . import res_config_settings_erasure
 from . import kundekartotek_append_only
+from . import kundekartotek_audit_seal
 from . import kundekartotek_access_log
 from . import kundekartotek_consent
 from . import res_partner_privacy

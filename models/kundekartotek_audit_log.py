@@ -3,6 +3,7 @@
 import hashlib
 import json
 import threading
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
@@ -10,10 +11,33 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
 
-# One advisory lock for the whole chain: entries are hashed one after the other, never two on the same predecessor.
+# One advisory lock for the whole chain, held from the moment a transaction extends the chain until it ends: entries
+# are chained one transaction after the other, never two on the same predecessor.
 CHAIN_LOCK = 2026112801
 GENESIS = "0" * 64
+PENDING = "kundekartotek.audit.pending"
+HASH_FORMAT = 2
+# What each entry's hash covers (format 2): every stored column the trail shows or filters on, and the entry's place
+# in the chain. The customer is covered through logged_partner: the database empties partner_id when that customer
+# is deleted, and a merge moves it to the customer that remains, which must not break the chain; verification checks
+# partner_id against logged_partner and the merges recorded in the chain instead.
 HASHED_FIELDS = (
+    "sequence",
+    "logged_at",
+    "user_id",
+    "res_model",
+    "res_id",
+    "logged_partner",
+    "record_name",
+    "action",
+    "field_name",
+    "field_label",
+    "old_value",
+    "new_value",
+    "origin",
+)
+# Format 1 (18.0.1.0.0): chained in id order, no place in the chain, customer, name and field label not covered.
+LEGACY_HASHED_FIELDS = (
     "logged_at",
     "user_id",
     "res_model",
@@ -24,26 +48,52 @@ HASHED_FIELDS = (
     "new_value",
     "origin",
 )
+COLUMNS = (
+    *HASHED_FIELDS,
+    "partner_id",
+    "previous_hash",
+    "entry_hash",
+)
+# A verification lists this many problems at most; a badly damaged trail would otherwise give one per entry.
+MAX_FINDINGS = 50
+
+
+def _canonical(value):
+    """One form for a hashed value, whether it comes from the dict being inserted or from the stored row."""
+    if isinstance(value, datetime):
+        return fields.Datetime.to_string(value)
+    return value or None
 
 
 class KundekartotekAuditLog(models.Model):
     """Append-only, hash-chained trail of changes to customer master data.
 
     Rows are written by the module's own code (as superuser, from the change a user just made) and never changed:
-    ``write`` and ``unlink`` refuse for everyone, access rules grant no create/write/unlink, and each row's hash
-    covers the previous row's hash, so a row edited directly in SQL breaks the chain at that row.
+    ``create``, ``write`` and ``unlink`` refuse for everyone, access rules grant no create/write/unlink. Each row has
+    its place in the chain (``sequence``) and a hash over the previous row's hash and its own columns; every
+    transaction that extends the chain also writes a signed seal of its newest row (``kundekartotek.audit.seal``).
+    A row edited, deleted or added directly in SQL is found by :meth:`action_verify_chain`.
     """
 
     _name = "kundekartotek.audit.log"
     _description = "Customer Audit Trail"
-    _order = "id desc"
+    _order = "sequence desc, id desc"
     _log_access = False  # logged_at and user_id below are part of the hashed content, set once
 
+    sequence = fields.Integer(
+        string="No.", readonly=True, help="The entry's place in the chain: each entry follows the one numbered before."
+    )
     logged_at = fields.Datetime(string="When", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Who", readonly=True, ondelete="restrict")
     res_model = fields.Char(string="Model", readonly=True)
     res_id = fields.Integer(string="Record", readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null", index=True)
+    logged_partner = fields.Integer(
+        string="Customer id",
+        readonly=True,
+        help="Database id of the customer the entry was linked to when it was written; the hash covers it. Customer "
+        "follows a merge and is emptied when the customer is deleted; this stays.",
+    )
     record_name = fields.Char(string="Name", readonly=True, help="The record's name when the entry was written.")
     action = fields.Selection(
         [
@@ -55,6 +105,7 @@ class KundekartotekAuditLog(models.Model):
             ("merge", "Merged"),
             ("anonymise", "Anonymised"),
             ("credit_override", "Credit override"),
+            ("reseal", "Re-sealed"),
         ],
         readonly=True,
         required=True,
@@ -70,6 +121,18 @@ class KundekartotekAuditLog(models.Model):
     previous_hash = fields.Char(readonly=True)
     entry_hash = fields.Char(readonly=True, index=True)
 
+    _sql_constraints = [
+        ("sequence_uniq", "unique(sequence)", "Two audit entries cannot hold the same place in the chain."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refused: entries are written by the chain itself (:meth:`_kk_append`), which gives each its place."""
+        if vals_list:
+            self.browse().check_access("create")
+            raise UserError(_("The audit trail cannot be changed: entries are permanent."))
+        return super().create(vals_list)
+
     def write(self, vals):
         if self:
             raise UserError(_("The audit trail cannot be changed: entries are permanent."))
@@ -78,6 +141,36 @@ class KundekartotekAuditLog(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(_("The audit trail cannot be changed: entries are permanent."))
+
+    def action_verify_chain(self):
+        """Verify the whole chain, whatever is selected, and say what was found in a notification.
+
+        A list-header button: the web client sends the selected ids (``/web/dataset/call_button``), or none, and the
+        answer is about the whole trail either way. Only readers of the trail may run it; it reads as superuser
+        because the chain runs through the entries of every company.
+        """
+        self.browse().check_access("read")
+        result = self.sudo()._kk_verify()
+        if result["findings"]:
+            lines = [self._kk_finding_message(finding) for finding in result["findings"][:10]]
+            if result["problems"] > len(lines):
+                lines.append(_("And %(count)s more.", count=result["problems"] - len(lines)))
+            message = _("The audit trail has been tampered with. %(problems)s", problems=" ".join(lines))
+            kind = "danger"
+        else:
+            message = _(
+                "The audit trail is intact: %(count)s entries verified, sealed up to entry %(sequence)s "
+                "(seal %(seal)s).",
+                count=result["count"],
+                sequence=result["sequence"],
+                seal=result["signature"][:16] or "-",
+            )
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": _("Audit trail"), "message": message, "type": kind, "sticky": kind == "danger"},
+        }
 
     @api.model
     def _kk_origin(self):
@@ -98,8 +191,18 @@ class KundekartotekAuditLog(models.Model):
         return "other"
 
     @staticmethod
-    def _kk_hash(previous_hash, values):
-        payload = json.dumps([previous_hash, [values.get(name) for name in HASHED_FIELDS]], default=str)
+    def _kk_hash(previous_hash, row):
+        """SHA-256 of the previous entry's hash and this entry's hashed columns (format 2)."""
+        values = [_canonical(row.get(name)) for name in HASHED_FIELDS]
+        payload = json.dumps([HASH_FORMAT, previous_hash, values], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @staticmethod
+    def _kk_legacy_hash(previous_hash, row):
+        """The hash of format 1, to check a trail of 18.0.1.0.0 before it is re-sealed."""
+        values = {name: row.get(name) or False for name in LEGACY_HASHED_FIELDS}
+        values["logged_at"] = fields.Datetime.to_string(row["logged_at"])
+        payload = json.dumps([previous_hash, [values[name] for name in LEGACY_HASHED_FIELDS]], default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @api.model
@@ -113,95 +216,341 @@ class KundekartotekAuditLog(models.Model):
         if not entries:
             return
         stamp = {"logged_at": fields.Datetime.now(), "user_id": self.env.uid, "origin": self._kk_origin()}
-        pending = self.env.cr.precommit.data.setdefault("kundekartotek.audit.pending", [])
+        pending = self.env.cr.precommit.data.setdefault(PENDING, [])
         if not pending:
             self.env.cr.precommit.add(self.sudo()._kk_write_pending)
         pending.extend({**stamp, **entry} for entry in entries)
 
     def _kk_write_pending(self):
-        """Chain and insert the queued entries: one lock, one read of the last hash, multi-row inserts."""
-        pending = self.env.cr.precommit.data.pop("kundekartotek.audit.pending", [])
+        """Chain and insert the queued entries at the head of the chain, and seal the new head.
+
+        Runs just before the commit, so the chain lock is held only from here to the commit. Odoo's transactions
+        run at REPEATABLE READ: a transaction that waited for the lock does not see, in its own snapshot, what the
+        transaction it waited for has just committed. The head is therefore read as committed now
+        (:meth:`kundekartotek.audit.seal._kk_head`); the unique place (``sequence``) of every entry and seal makes
+        the database refuse a second entry at the same place, so a fork is an error, never silent.
+        """
+        pending = self.env.cr.precommit.data.pop(PENDING, [])
         if not pending:
             return
+        self._kk_lock_chain()
+        Seal = self.env["kundekartotek.audit.seal"]
+        head = Seal._kk_head()
+        if not head[0] and self._kk_reseal():
+            head = Seal._kk_head()
+        self._kk_chain(pending, head)
+
+    def _kk_lock_chain(self):
         self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", CHAIN_LOCK))
-        self.env.cr.execute(SQL("SELECT entry_hash FROM kundekartotek_audit_log ORDER BY id DESC LIMIT 1"))
-        row = self.env.cr.fetchone()
-        previous = row[0] if row else GENESIS
-        columns = (*HASHED_FIELDS, "partner_id", "record_name", "field_label", "previous_hash", "entry_hash")
+
+    def _kk_chain(self, entries, head):
+        """Insert ``entries`` after ``head`` (sequence, hash, signature), seal the last. The caller holds the lock."""
+        sequence, previous, signature = head
+        cr = self.env.cr
         # A partner created and deleted in this same transaction keeps its entries, without the link.
-        partner_ids = tuple({entry["partner_id"] for entry in pending if entry.get("partner_id")})
+        partner_ids = tuple({entry["partner_id"] for entry in entries if entry.get("partner_id")})
         existing = set()
         if partner_ids:
-            self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", partner_ids))
-            existing = {partner_id for (partner_id,) in self.env.cr.fetchall()}
+            cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", partner_ids))
+            existing = {partner_id for (partner_id,) in cr.fetchall()}
         rows = []
-        for entry in pending:
-            values = {name: entry.get(name) or None for name in columns}
+        for entry in entries:
+            sequence += 1
+            values = {name: entry.get(name) or None for name in COLUMNS}
+            values["sequence"] = sequence
             if values["partner_id"] not in existing:
                 values["partner_id"] = None
+            values["logged_partner"] = values["partner_id"]
             values["previous_hash"] = previous
-            values["entry_hash"] = previous = self._kk_hash(previous, self._kk_hashable(entry))
-            rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", values[name]) for name in columns)))
+            values["entry_hash"] = previous = self._kk_hash(previous, values)
+            rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", values[name]) for name in COLUMNS)))
         # Plain SQL: the rows are final and the ORM's per-record work would dominate the cost (bench/).
         for start in range(0, len(rows), 1000):
-            self.env.cr.execute(
+            cr.execute(
                 SQL(
                     "INSERT INTO kundekartotek_audit_log (%s) VALUES %s",
-                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
                     SQL(", ").join(rows[start : start + 1000]),
                 )
             )
+        self.env["kundekartotek.audit.seal"]._kk_seal(sequence, previous, signature)
         self.invalidate_model()
 
     def flush_model(self, fnames=None):
         """Before anything reads the trail, write what this transaction queued, so that it reads complete."""
-        if self.env.cr.precommit.data.get("kundekartotek.audit.pending"):
+        if self.env.cr.precommit.data.get(PENDING):
             self.sudo()._kk_write_pending()
         return super().flush_model(fnames)
 
-    @api.model
-    def _kk_hashable(self, values):
-        """The hashed values in one canonical form, whether they come from a dict to create or a stored row."""
-        result = {name: values.get(name) or False for name in HASHED_FIELDS}
-        result["logged_at"] = fields.Datetime.to_string(values["logged_at"])
-        user = values.get("user_id")
-        result["user_id"] = user.id if isinstance(user, models.BaseModel) else user
-        return result
+    def _kk_reseal(self):
+        """Bring a trail of format 1 (18.0.1.0.0) into the current format, once, and record that in the trail.
+
+        Format 1 chained the entries in id order, without a place, and its hash left out the customer, the name and
+        the field label. The entries are first checked in format 1 and what was found is written in the re-seal
+        entry, so re-sealing never hides an earlier change; then each gets its place (id order, the order it was
+        chained in), its hash in the current format and the chain a seal. Nothing happens once the chain has a
+        place or a seal: from then on a row without a place was not written by the chain, and verification reports
+        it instead of taking it in. Returns whether anything was re-sealed.
+        """
+        cr = self.env.cr
+        self._kk_lock_chain()
+        cr.execute(
+            SQL(
+                "SELECT EXISTS (SELECT 1 FROM kundekartotek_audit_log WHERE sequence IS NOT NULL)"
+                " OR EXISTS (SELECT 1 FROM kundekartotek_audit_seal)"
+            )
+        )
+        if cr.fetchone()[0]:
+            return False
+        columns = SQL(", ").join(SQL.identifier(name) for name in ("id", *LEGACY_HASHED_FIELDS, *COLUMNS[-3:]))
+        legacy_previous, legacy_broken, count = GENESIS, None, 0
+        sequence, previous, last_id = 0, GENESIS, 0
+        while True:
+            cr.execute(
+                SQL(
+                    "SELECT %s, record_name, field_label FROM kundekartotek_audit_log"
+                    " WHERE sequence IS NULL AND id > %s ORDER BY id LIMIT 5000",
+                    columns,
+                    last_id,
+                )
+            )
+            rows = cr.dictfetchall()
+            if not rows:
+                break
+            updates = []
+            for row in rows:
+                if legacy_broken is None and (
+                    row["previous_hash"] != legacy_previous
+                    or row["entry_hash"] != self._kk_legacy_hash(legacy_previous, row)
+                ):
+                    legacy_broken = row["id"]
+                legacy_previous = row["entry_hash"]
+                sequence += 1
+                row.update(sequence=sequence, logged_partner=row["partner_id"])
+                entry_hash = self._kk_hash(previous, row)
+                updates.append(
+                    SQL("(%s, %s, %s, %s, %s)", row["id"], sequence, row["partner_id"], previous, entry_hash)
+                )
+                previous = entry_hash
+            count += len(rows)
+            last_id = rows[-1]["id"]
+            cr.execute(
+                SQL(
+                    "UPDATE kundekartotek_audit_log AS log SET sequence = v.sequence, logged_partner = v.partner,"
+                    " previous_hash = v.previous, entry_hash = v.hash"
+                    " FROM (VALUES %s) AS v(id, sequence, partner, previous, hash) WHERE log.id = v.id",
+                    SQL(", ").join(updates),
+                )
+            )
+        if not count:
+            return False
+        cr.execute(
+            SQL(
+                "SELECT count(*) FROM (SELECT previous_hash FROM kundekartotek_audit_log"
+                " WHERE id <= %s GROUP BY previous_hash HAVING count(*) > 1) AS forks",
+                last_id,
+            )
+        )
+        forks = cr.fetchone()[0]
+        if legacy_broken is None and not forks:
+            found = _("Format 1: %(count)s entries, chain intact.", count=count)
+        else:
+            found = _(
+                "Format 1: %(count)s entries; first entry not matching its hash: %(entry)s; "
+                "predecessors shared by more than one entry: %(forks)s.",
+                count=count,
+                entry=legacy_broken or "-",
+                forks=forks,
+            )
+        signature = self.env["kundekartotek.audit.seal"]._kk_seal(sequence, previous, "")
+        stamp = {"logged_at": fields.Datetime.now(), "user_id": self.env.uid, "origin": self._kk_origin()}
+        entry = {
+            **stamp,
+            "res_model": self._name,
+            "record_name": _("Audit trail"),
+            "action": "reseal",
+            "old_value": found,
+            "new_value": _(
+                "Format %(format)s: %(count)s entries re-sealed in id order.", format=HASH_FORMAT, count=count
+            ),
+        }
+        self._kk_chain([entry], (sequence, previous, signature))
+        return True
+
+    def _kk_verify(self, batch_size=5000):
+        """Walk the whole chain in its order; return what holds and what does not.
+
+        Each entry is checked on its own (its place follows the one before, its previous hash is that entry's hash,
+        its own hash matches its columns, its customer link matches the hashed customer id), so one change is
+        reported where it is and does not hide the next. Seals are checked alongside: signed with the key, each
+        naming the one before, each matching the entry it sealed; the newest seal must name the newest entry.
+        Returns a dict: ``count`` entries verified, the head's ``sequence`` and ``signature``, ``findings`` (dicts
+        with a ``kind``, at most :data:`MAX_FINDINGS`) and the number of ``problems`` in all.
+        """
+        self.flush_model()
+        cr = self.env.cr
+        state = {
+            "count": 0,
+            "sequence": 0,
+            "hash": GENESIS,
+            "seal_sequence": 0,
+            "signature": "",
+            "findings": [],
+            "problems": 0,
+        }
+        state["key"], state["key_id"] = self.env["kundekartotek.audit.seal"]._kk_key()
+        self._kk_verify_outside(state)
+        # Merging customers moves the link of the merged customer's entries to the one that remains (core's merge
+        # updates every foreign key). The chain's own merge entries, hashed like the rest, say which moved where.
+        cr.execute(
+            SQL(
+                "SELECT res_id, logged_partner FROM kundekartotek_audit_log WHERE action = 'merge'"
+                " AND res_model = 'res.partner' AND sequence IS NOT NULL AND res_id <> logged_partner"
+            )
+        )
+        state["merged"] = dict(cr.fetchall())
+        columns = SQL(", ").join(SQL.identifier(name) for name in ("id", *COLUMNS))
+        while True:
+            cr.execute(
+                SQL(
+                    "SELECT %s FROM kundekartotek_audit_log WHERE sequence > %s ORDER BY sequence LIMIT %s",
+                    columns,
+                    state["sequence"],
+                    batch_size,
+                )
+            )
+            rows = cr.dictfetchall()
+            if not rows:
+                break
+            hashes = self._kk_verify_entries(rows, state)
+            self._kk_verify_seals(hashes, state)
+        cr.execute(SQL("SELECT max(sequence) FROM kundekartotek_audit_seal"))
+        sealed = cr.fetchone()[0] or 0
+        if sealed > state["sequence"]:
+            self._kk_found(state, "tail", last=state["sequence"], sealed=sealed)
+        elif state["seal_sequence"] < state["sequence"]:
+            self._kk_found(state, "unsealed", first=state["seal_sequence"] + 1, last=state["sequence"])
+        return {name: state[name] for name in ("count", "sequence", "signature", "findings", "problems")}
+
+    @staticmethod
+    def _kk_found(state, kind, **values):
+        state["problems"] += 1
+        if len(state["findings"]) < MAX_FINDINGS:
+            state["findings"].append({"kind": kind, **values})
+
+    def _kk_verify_outside(self, state):
+        """Rows without a place (not written by the chain, which gives every row its place) and forks."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT id FROM kundekartotek_audit_log WHERE sequence IS NULL ORDER BY id"))
+        outside = [entry_id for (entry_id,) in cr.fetchall()]
+        if outside:
+            self._kk_found(state, "outside", ids=outside[:10], count=len(outside))
+        cr.execute(
+            SQL(
+                "SELECT array_agg(sequence ORDER BY sequence) FROM kundekartotek_audit_log WHERE sequence IS NOT NULL"
+                " GROUP BY previous_hash HAVING count(*) > 1 ORDER BY min(sequence) LIMIT %s",
+                MAX_FINDINGS,
+            )
+        )
+        for (sequences,) in cr.fetchall():
+            self._kk_found(state, "fork", sequences=sequences)
+
+    @staticmethod
+    def _kk_merged_into(partner_id, merged):
+        """The customer that ``partner_id`` lives on in after the merges recorded in the chain (itself if none)."""
+        for _step in range(len(merged)):
+            if partner_id not in merged:
+                break
+            partner_id = merged[partner_id]
+        return partner_id
+
+    def _kk_verify_entries(self, rows, state):
+        """Check a batch of entries in chain order; return their hashes by place, for the seals."""
+        expected = {row["id"]: self._kk_merged_into(row["logged_partner"], state["merged"]) for row in rows}
+        deleted = {expected[row["id"]] for row in rows if expected[row["id"]] and not row["partner_id"]}
+        if deleted:
+            self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", tuple(deleted)))
+            deleted -= {partner_id for (partner_id,) in self.env.cr.fetchall()}
+        hashes = {}
+        for row in rows:
+            sequence, last = row["sequence"], state["sequence"]
+            if sequence != last + 1:
+                self._kk_found(state, "gap", first=last + 1, last=sequence - 1)
+            if row["previous_hash"] != state["hash"]:
+                self._kk_found(state, "link", sequence=sequence, previous=last)
+            if row["entry_hash"] != self._kk_hash(row["previous_hash"], row):
+                self._kk_found(state, "edited", sequence=sequence, date=row["logged_at"])
+            partner, logged = row["partner_id"], expected[row["id"]]
+            # The database empties the link when the customer is deleted; any other difference is a change.
+            if (partner and partner != logged) or (not partner and logged and logged not in deleted):
+                self._kk_found(state, "partner", sequence=sequence)
+            hashes[sequence] = row["entry_hash"]
+            state.update(sequence=sequence, hash=row["entry_hash"], count=state["count"] + 1)
+        return hashes
+
+    def _kk_verify_seals(self, hashes, state):
+        """Check the seals up to the last entry checked (``hashes``: that batch's entry hashes by place)."""
+        Seal = self.env["kundekartotek.audit.seal"]
+        self.env.cr.execute(
+            SQL(
+                "SELECT sequence, entry_hash, sealed_at, key_id, previous_signature, signature"
+                " FROM kundekartotek_audit_seal WHERE sequence > %s AND sequence <= %s ORDER BY sequence",
+                state["seal_sequence"],
+                state["sequence"],
+            )
+        )
+        for seal in self.env.cr.dictfetchall():
+            sequence = seal["sequence"]
+            if (seal["previous_signature"] or "") != state["signature"]:
+                self._kk_found(state, "seal_missing", sequence=sequence, previous=state["seal_sequence"])
+            if seal["key_id"] != state["key_id"]:
+                self._kk_found(state, "seal_key", sequence=sequence)
+            elif seal["signature"] != Seal._kk_signature(state["key"], seal):
+                self._kk_found(state, "seal_forged", sequence=sequence)
+            if sequence in hashes and hashes[sequence] != seal["entry_hash"]:
+                self._kk_found(state, "seal_hash", sequence=sequence)
+            state.update(seal_sequence=sequence, signature=seal["signature"])
 
     @api.model
-    def action_verify_chain(self):
-        """Recompute every hash in order; report the first entry that does not match (changed in SQL)."""
-        self.check_access("read")
-        previous = GENESIS
-        broken = self.browse()
-        count, last_id = 0, 0
-        Log = self.sudo()
-        while not broken:
-            # In batches, in id order: the chain can hold millions of entries.
-            entries = Log.search([("id", ">", last_id)], order="id", limit=5000)
-            if not entries:
-                break
-            for entry in entries:
-                values = self._kk_hashable({name: entry[name] for name in HASHED_FIELDS})
-                if entry.previous_hash != previous or entry.entry_hash != self._kk_hash(previous, values):
-                    broken = entry
-                    break
-                previous = entry.entry_hash
-                count += 1
-            last_id = entries[-1].id
-            entries.invalidate_recordset()
-        if broken:
-            message = _(
-                "The audit trail has been tampered with: entry %(entry)s of %(date)s does not match its hash.",
-                entry=broken.id,
-                date=broken.logged_at,
+    def _kk_finding_message(self, finding):
+        """One sentence for a finding of :meth:`_kk_verify`, for the notification."""
+        kind = finding["kind"]
+        if kind == "outside":
+            return _(
+                "%(count)s entries have no place in the chain (ids %(ids)s): they were not written by the trail.",
+                count=finding["count"],
+                ids=", ".join(map(str, finding["ids"])),
             )
-            kind = "danger"
-        else:
-            message = _("The audit trail is intact: %(count)s entries verified.", count=count)
-            kind = "success"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"title": _("Audit trail"), "message": message, "type": kind, "sticky": bool(broken)},
-        }
+        if kind == "fork":
+            return _(
+                "Entries %(entries)s follow the same entry: the chain forks there.",
+                entries=", ".join(map(str, finding["sequences"])),
+            )
+        if kind == "gap" and finding["first"] == finding["last"]:
+            return _("Entry %(first)s is missing: deleted.", **finding)
+        if kind == "gap":
+            return _("Entries %(first)s to %(last)s are missing: deleted.", **finding)
+        if kind == "link":
+            return _("Entry %(sequence)s does not follow entry %(previous)s: its previous hash differs.", **finding)
+        if kind == "edited":
+            return _("Entry %(sequence)s of %(date)s was changed after it was written.", **finding)
+        if kind == "partner":
+            return _("Entry %(sequence)s: its customer was changed after it was written.", **finding)
+        if kind == "seal_missing":
+            return _("The seals between entries %(previous)s and %(sequence)s were deleted.", **finding)
+        if kind == "seal_key":
+            return _("The seal of entry %(sequence)s was made with another key.", **finding)
+        if kind == "seal_forged":
+            return _("The seal of entry %(sequence)s is not genuine.", **finding)
+        if kind == "seal_hash":
+            return _("Entry %(sequence)s is not the entry that was sealed: the chain was rewritten.", **finding)
+        if kind == "tail":
+            return _(
+                "The chain ends at entry %(last)s but was sealed up to entry %(sealed)s: the newest entries were "
+                "deleted.",
+                **finding,
+            )
+        return _(
+            "Entries %(first)s to %(last)s were added after the last seal: not written by the trail.",
+            **finding,
+        )
