@@ -142,6 +142,36 @@ MUTATIONS = (
         "if last_month == 2 and last_day > 28:",
         ("tests/lib/test_retention.py", "tests/test_anonymise.py"),
     ),
+    # Audit chain verification: every entry points at the one before, in consecutive places, and the seals end
+    # where the entries end.
+    Mutation(
+        "audit chain: an entry pointing elsewhere than at the one before goes unnoticed",
+        "models/kundekartotek_audit_log.py",
+        'if row["previous_hash"] != state["hash"]:',
+        'if row["previous_hash"] == "" and False:',
+        ("tests/test_audit_chain.py", "tests/test_audit.py"),
+    ),
+    Mutation(
+        "audit chain: a gap in the places goes unnoticed",
+        "models/kundekartotek_audit_log.py",
+        "if sequence != last + 1:",
+        "if sequence < last + 1:",
+        ("tests/test_audit_chain.py", "tests/test_audit.py"),
+    ),
+    Mutation(
+        "audit chain: a deleted tail goes unnoticed",
+        "models/kundekartotek_audit_log.py",
+        'if sealed > state["sequence"]:',
+        'if sealed >= state["sequence"] + 1 and False:',
+        ("tests/test_audit_chain.py", "tests/test_audit.py"),
+    ),
+    Mutation(
+        "audit chain: rows appended after the last seal go unnoticed",
+        "models/kundekartotek_audit_log.py",
+        'elif state["seal_sequence"] < state["sequence"]:',
+        'elif state["seal_sequence"] < state["sequence"] - 1:',
+        ("tests/test_audit_chain.py", "tests/test_audit.py"),
+    ),
     # Payment behaviour on the card.
     Mutation(
         "payment behaviour: paid on the due date counted as late",

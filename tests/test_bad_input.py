@@ -157,6 +157,7 @@ class TestBadInput(HttpCase):
             },
             "kundekartotek.reminder": {"partner_id": cls.customer.id, "level": 1},
             "kundekartotek.audit.log": {},
+            "kundekartotek.audit.seal": {},
             "kundekartotek.access.log": {},
             "kundekartotek.ageing.wizard": {},
             "kundekartotek.anonymise": {"partner_id": cls.customer.id},
@@ -173,7 +174,7 @@ class TestBadInput(HttpCase):
         }
         cls.records = {}
         for model, values in cls.base_values.items():
-            if model in ("kundekartotek.audit.log", "kundekartotek.access.log"):
+            if model in ("kundekartotek.audit.log", "kundekartotek.audit.seal", "kundekartotek.access.log"):
                 cls.records[model] = env[model].sudo().search([], limit=1)  # written by the module only
             elif model == "res.partner":
                 cls.records[model] = cls.customer
