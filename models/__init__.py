@@ -1,3 +1,4 @@
+from . import kundekartotek_append_only  # first: other models inherit it
 from . import kundekartotek_audit_log
 from . import kundekartotek_customer_category
 from . import kundekartotek_number_scheme
@@ -24,7 +25,6 @@ from . import res_partner_bank
 from . import res_partner_erasure
 from . import res_company_erasure
 from . import res_config_settings_erasure
-from . import kundekartotek_append_only
 from . import kundekartotek_audit_seal
 from . import kundekartotek_access_log
 from . import kundekartotek_consent

@@ -76,6 +76,7 @@ class KundekartotekAuditLog(models.Model):
     """
 
     _name = "kundekartotek.audit.log"
+    _inherit = ["kundekartotek.append.only"]
     _description = "Customer Audit Trail"
     _order = "sequence desc, id desc"
     _log_access = False  # logged_at and user_id below are part of the hashed content, set once
@@ -130,17 +131,11 @@ class KundekartotekAuditLog(models.Model):
         """Refused: entries are written by the chain itself (:meth:`_kk_append`), which gives each its place."""
         if vals_list:
             self.browse().check_access("create")
-            raise UserError(_("The audit trail cannot be changed: entries are permanent."))
+            raise UserError(self._kk_permanent_message())
         return super().create(vals_list)
 
-    def write(self, vals):
-        if self:
-            raise UserError(_("The audit trail cannot be changed: entries are permanent."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(_("The audit trail cannot be changed: entries are permanent."))
+    def _kk_permanent_message(self):
+        return _("The audit trail cannot be changed: entries are permanent.")
 
     def action_verify_chain(self):
         """Verify the whole chain, whatever is selected, and say what was found in a notification.
