@@ -4,7 +4,11 @@ from odoo import api, fields, models
 
 
 class ReportKundekartotekAgeing(models.AbstractModel):
-    """Values for the ageing PDF: the wizard passes its options as ``data``, the totals come from the SQL view."""
+    """Values for the ageing PDF: the wizard passes its options as ``data``, the totals come from the SQL view.
+
+    ``rows`` are plain tuples ``(partner_id, ref, name, values)`` sorted by name, ``values`` and ``total`` dicts
+    by bucket key and ``residual`` (``kundekartotek.ageing.report._kk_report_rows``).
+    """
 
     _name = "report.kundekartotek.report_ageing"
     _description = "Receivables Ageing PDF"
@@ -14,7 +18,7 @@ class ReportKundekartotekAgeing(models.AbstractModel):
         data = data or {}
         context = data.get("context") or {}
         report = self.env["kundekartotek.ageing.report"].with_context(**context)
-        rows, total = report._kk_totals()
+        rows, total = report._kk_report_rows()
         labels = list(report._kk_bucket_labels().values())
         companies = self.env["res.company"].browse(context.get("kk_company_ids") or self.env.company.ids)
         return {
@@ -25,7 +29,7 @@ class ReportKundekartotekAgeing(models.AbstractModel):
             "as_of": fields.Date.to_date(context.get("kk_as_of")) or fields.Date.context_today(self),
             "age_by": context.get("kk_age_by") or "due",
             "labels": labels,
-            "rows": sorted(rows, key=lambda row: (row[0].display_name or "").lower()),
+            "rows": rows,
             "total": total,
             "currency": companies[:1].currency_id,
         }

@@ -2,16 +2,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
 import io
+from datetime import timedelta
 
 import openpyxl
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from .common import make_role_user
 from .receivables_common import ReceivablesCommon
 
 AS_OF = "2026-03-01"
+BUCKETS = ("not_due", "b1", "b2", "b3", "b4")
+
+
+def day(offset, as_of=AS_OF):
+    """The as-of date moved by ``offset`` days, as a string."""
+    return fields.Date.to_string(fields.Date.to_date(as_of) + timedelta(days=offset))
 
 
 @tagged("post_install", "-at_install")
@@ -183,3 +191,171 @@ class TestAgeing(ReceivablesCommon):
         self.assertEqual(lines.partner_id, self.customer)
         with self.assertRaises(ValidationError):
             self.env["kundekartotek.ledger.wizard"].create({"date_from": "2026-03-01", "date_to": "2026-01-01"})
+
+
+@tagged("post_install", "-at_install")
+class TestAgeingEdges(ReceivablesCommon):
+    """Every comparison of the ageing at, just before and just after its edge, with posted invoices and payments.
+
+    Each expectation is written out by hand (not computed with ``lib.ageing``), so a one-character change to a rule,
+    in the SQL or in the library it is built from, fails a test.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.due_customer = Partner.create({"name": "Forfall AS", "is_company": True})
+        cls.dated_customer = Partner.create({"name": "Fakturadato AS", "is_company": True})
+        cls.paying_customer = Partner.create({"name": "Betaling AS", "is_company": True})
+        # Due date relative to the as-of date → (days overdue, bucket). Distinct amounts tell the items apart.
+        cls.due_cases = {}
+        for amount, (offset, days, bucket) in enumerate(
+            (
+                (1, -1, "not_due"),  # due the day after
+                (0, 0, "not_due"),  # due on the as-of date
+                (-1, 1, "b1"),  # due the day before
+                (-30, 30, "b1"),
+                (-31, 31, "b2"),
+                (-60, 60, "b2"),
+                (-61, 61, "b3"),
+                (-90, 90, "b3"),
+                (-91, 91, "b4"),
+            ),
+            start=101,
+        ):
+            due = day(offset)
+            invoice = cls._invoice(cls.due_customer, amount, day(min(offset, 0) - 5), due)
+            cls.due_cases[invoice] = (days, bucket, amount)
+        # Invoice dated on the as-of date: open and, by invoice date, 0 days old; dated the day after: not yet there.
+        cls.dated_on = cls._invoice(cls.dated_customer, 300, AS_OF, day(60))
+        cls.dated_before = cls._invoice(cls.dated_customer, 200, day(-1), day(60))
+        cls.dated_30 = cls._invoice(cls.dated_customer, 130, day(-30), day(60))
+        cls.dated_31 = cls._invoice(cls.dated_customer, 131, day(-31), day(60))
+        cls.dated_after = cls._invoice(cls.dated_customer, 400, day(1), day(60))
+        # Payments the day before, on and the day after the as-of date, in full (1000) and in part (400).
+        cls.payments = {}
+        for kind, amount in (("full", 1000), ("part", 400)):
+            for offset in (-1, 0, 1):
+                invoice = cls._invoice(cls.paying_customer, 1000, "2026-01-10", "2026-02-10")
+                cls._pay(invoice, amount, day(offset))
+                cls.payments[kind, offset] = invoice
+        cls.Report = cls.env["kundekartotek.ageing.report"]
+
+    def _rows(self, partner, as_of=AS_OF, **context):
+        """``{entry: (days overdue, {bucket: amount}, open amount)}`` of the view's rows of ``partner``."""
+        # The rows' ids are the journal items' whatever the date: values read as of another date must go.
+        self.env.invalidate_all()
+        rows = self.Report.with_context(kk_as_of=as_of, **context).search([("partner_id", "=", partner.id)])
+        return {row.move_id: (row.days_overdue, {k: row[k] for k in BUCKETS if row[k]}, row.residual) for row in rows}
+
+    def _report_row(self, partner, as_of=AS_OF):
+        """The PDF's row of ``partner``: its values as the wizard's *Print* gives them to the template."""
+        wizard = self.env["kundekartotek.ageing.wizard"].create({"as_of": as_of})
+        values = self.env["report.kundekartotek.report_ageing"]._get_report_values(
+            None, data=wizard.action_print_pdf()["data"]
+        )
+        found = [row for row in values["rows"] if row[0] == partner.id]
+        self.assertEqual(found[0][2], partner.display_name)
+        return found[0][3]
+
+    def test_due_date_edges(self):
+        expected = {
+            invoice: (days, {bucket: amount}, amount) for invoice, (days, bucket, amount) in self.due_cases.items()
+        }
+        self.assertEqual(self._rows(self.due_customer), expected)
+
+    def test_due_date_edges_in_the_report(self):
+        row = self._report_row(self.due_customer)
+        # not due: 101 (due tomorrow) + 102 (due today); 1–30: 103 + 104; 31–60: 105 + 106; 61–90: 107 + 108.
+        self.assertEqual(
+            {key: row[key] for key in (*BUCKETS, "residual")},
+            {"not_due": 203, "b1": 207, "b2": 211, "b3": 215, "b4": 109, "residual": 945},
+        )
+
+    def test_invoice_date_edges(self):
+        # Aged by invoice date, the invoice of the day is 0 days old (not due), the day before's 1 (1–30).
+        rows = self._rows(self.dated_customer, kk_age_by="invoice")
+        self.assertEqual(
+            rows,
+            {
+                self.dated_on: (0, {"not_due": 300}, 300),
+                self.dated_before: (1, {"b1": 200}, 200),
+                self.dated_30: (30, {"b1": 130}, 130),
+                self.dated_31: (31, {"b2": 131}, 131),
+            },
+        )
+        # The invoice dated the day after the as-of date is not there yet; the next day it is.
+        self.assertIn(self.dated_after, self._rows(self.dated_customer, as_of=day(1)))
+        # By due date all of them are due in 60 days.
+        self.assertEqual({tuple(values[1]) for values in self._rows(self.dated_customer).values()}, {("not_due",)})
+
+    def test_payment_edges(self):
+        # A payment dated on or before the as-of date counts; one dated the day after does not (yet). The payments'
+        # own receivable lines never show: each is used up by the invoice it pays.
+        payments = self.payments
+        self.assertEqual(
+            {move: values[2] for move, values in self._rows(self.paying_customer).items()},
+            {payments["full", 1]: 1000, payments["part", -1]: 600, payments["part", 0]: 600, payments["part", 1]: 1000},
+        )
+        self.assertEqual(
+            {move: values[2] for move, values in self._rows(self.paying_customer, as_of=day(1)).items()},
+            {payments["part", -1]: 600, payments["part", 0]: 600, payments["part", 1]: 600},
+        )
+        before = self._rows(self.paying_customer, as_of=day(-1))
+        self.assertEqual(
+            {move: values[2] for move, values in before.items()},
+            {
+                payments["full", 0]: 1000,
+                payments["full", 1]: 1000,
+                payments["part", -1]: 600,
+                payments["part", 0]: 1000,
+                payments["part", 1]: 1000,
+            },
+        )
+
+    def test_payment_edges_in_the_report(self):
+        self.assertEqual(self._report_row(self.paying_customer)["b1"], 3200)
+        self.assertEqual(self._report_row(self.paying_customer, as_of=day(1))["residual"], 1800)
+
+    def test_today_agrees_with_odoo_residuals(self):
+        # As of a date after every entry, each item's open amount is Odoo's own residual.
+        customers = self.due_customer + self.dated_customer + self.paying_customer
+        rows = self.Report.with_context(kk_as_of="2030-01-01").search([("partner_id", "in", customers.ids)])
+        lines = self._receivable(
+            self.env["account.move"].search([("partner_id", "in", customers.ids), ("state", "=", "posted")])
+        ).filtered("amount_residual")
+        self.assertEqual(
+            {row.move_line_id: row.residual for row in rows}, {line: line.amount_residual for line in lines}
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestAgeingCompanies(ReceivablesCommon):
+    """The report's grouped totals keep the record rules: a user never gets another company's figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Selskap B")["company"]
+        cls.customer = cls.env["res.partner"].create({"name": "Kunde i A AS", "is_company": True})
+        cls._invoice(cls.customer, 700, "2026-01-10", "2026-02-10")
+        cls.user_b = make_role_user(
+            cls.env, "auditor", login="kk_ageing_b", company=cls.company_b, extra=("account.group_account_invoice",)
+        )
+
+    def _values(self, user, companies):
+        wizard = (
+            self.env["kundekartotek.ageing.wizard"]
+            .with_user(user)
+            .create({"as_of": AS_OF, "company_ids": [Command.set(companies.ids)]})
+        )
+        action = wizard.action_print_pdf()
+        return self.env["report.kundekartotek.report_ageing"].with_user(user)._get_report_values(None, action["data"])
+
+    def test_another_companys_figures_are_not_given_even_when_asked_for(self):
+        values = self._values(self.env.user, self.env.company)
+        self.assertEqual(values["total"]["residual"], 700)
+        values = self._values(self.user_b, self.env.company)
+        self.assertEqual(values["rows"], [])
+        self.assertEqual(values["total"]["residual"], 0)
