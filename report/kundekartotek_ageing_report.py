@@ -191,26 +191,33 @@ class KundekartotekAgeingReport(models.Model):
         return labels
 
     @api.model
-    def _kk_grouped(self, domain=None):
-        """``({partner_id: values}, total)``: the open amount and its buckets per customer, exact from PostgreSQL.
+    def _kk_grouped_query(self, domain=None):
+        """The one grouped query behind the reports' totals: ``(customer, bucket, open amount)``.
 
-        One grouped query over the view as the user may read it (``_search`` adds the record rules, so the
-        companies a context names are limited to the user's), grouped by customer and bucket with grouping sets
-        for the customer totals, the bucket totals and the grand total: no row records, no Python sums of floats.
-        Grouping by bucket (one sum per group) rather than five sums per customer keeps the aggregate within
-        PostgreSQL's working memory.
+        It runs over the view as the user may read it: ``_search`` adds the access check and the record rules, so
+        the companies a context names are limited to the user's. Grouped by customer and bucket, one sum per group
+        (rather than five per customer), which keeps the aggregate small.
         """
         query = self._search(domain or [])
         partner, bucket, residual = (SQL.identifier(query.table, name) for name in ("partner_id", "bucket", "residual"))
-        query.groupby = SQL("GROUPING SETS ((%s, %s), (%s), (%s), ())", partner, bucket, partner, bucket)
-        grouping = SQL("GROUPING(%s, %s)", partner, bucket)
-        self.env.cr.execute(query.select(grouping, partner, bucket, SQL("SUM(%s)", residual)))
+        query.groupby = SQL("%s, %s", partner, bucket)
+        return query.select(partner, bucket, SQL("SUM(%s)", residual))
+
+    @api.model
+    def _kk_grouped(self, domain=None):
+        """``({partner_id: values}, total)``: the open amount and its buckets per customer and overall.
+
+        Plain dicts from one query (``_kk_grouped_query``): no row records, nothing read through the ORM.
+        """
+        self.env.cr.execute(self._kk_grouped_query(domain))
         per_partner = {}
-        total = dict.fromkeys(KEYS, 0.0)
-        for grouping, partner_id, key, amount in self.env.cr.fetchall():
-            # GROUPING() sets bit 1 when the customer is summed over, bit 0 when the bucket is.
-            target = total if grouping & 2 else per_partner.setdefault(partner_id, dict.fromkeys(KEYS, 0.0))
-            target["residual" if grouping & 1 else key] = amount or 0.0  # the grand total of nothing is NULL
+        for partner_id, key, amount in self.env.cr.fetchall():
+            values = per_partner.get(partner_id)
+            if values is None:
+                values = per_partner[partner_id] = dict.fromkeys(KEYS, 0.0)
+            values[key] = amount
+            values["residual"] += amount
+        total = {key: sum(values[key] for values in per_partner.values()) for key in KEYS}
         return per_partner, total
 
     @api.model
