@@ -233,6 +233,24 @@ class TestAgeingEdges(ReceivablesCommon):
         cls.dated_30 = cls._invoice(cls.dated_customer, 130, day(-30), day(60))
         cls.dated_31 = cls._invoice(cls.dated_customer, 131, day(-31), day(60))
         cls.dated_after = cls._invoice(cls.dated_customer, 400, day(1), day(60))
+        # Dated on the as-of date and paid in full the day after: open on the date.
+        cls.dated_on_paid_after = cls._invoice(cls.dated_customer, 250, AS_OF, day(60))
+        cls._pay(cls.dated_on_paid_after, 250, day(1))
+        # A payment on account on the as-of date, applied to an invoice of the day after: a credit on the date.
+        cls.credit_customer = Partner.create({"name": "Forskudd AS", "is_company": True})
+        cls.prepayment = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": cls.credit_customer.id,
+                "amount": 500,
+                "date": AS_OF,
+                "journal_id": cls.company_data["default_journal_bank"].id,
+            }
+        )
+        cls.prepayment.action_post()
+        cls.prepaid = cls._invoice(cls.credit_customer, 800, day(1), day(30))
+        cls._receivable(cls.prepayment.move_id + cls.prepaid).reconcile()
         # Payments the day before, on and the day after the as-of date, in full (1000) and in part (400).
         cls.payments = {}
         for kind, amount in (("full", 1000), ("part", 400)):
@@ -283,6 +301,7 @@ class TestAgeingEdges(ReceivablesCommon):
                 self.dated_before: (1, {"b1": 200}, 200),
                 self.dated_30: (30, {"b1": 130}, 130),
                 self.dated_31: (31, {"b2": 131}, 131),
+                self.dated_on_paid_after: (0, {"not_due": 250}, 250),
             },
         )
         # The invoice dated the day after the as-of date is not there yet; the next day it is.
@@ -313,6 +332,13 @@ class TestAgeingEdges(ReceivablesCommon):
                 payments["part", 1]: 1000,
             },
         )
+
+    def test_payment_applied_after_the_date_is_a_credit_on_the_date(self):
+        self.assertEqual(self._rows(self.credit_customer), {self.prepayment.move_id: (0, {"not_due": -500}, -500)})
+        row = self.Report.with_context(kk_as_of=AS_OF).search([("partner_id", "=", self.credit_customer.id)])
+        self.assertEqual(row.residual_currency, -500)
+        # From the day the payment is applied, only the rest of the invoice is open.
+        self.assertEqual(self._rows(self.credit_customer, as_of=day(1)), {self.prepaid: (-29, {"not_due": 300}, 300)})
 
     def test_payment_edges_in_the_report(self):
         self.assertEqual(self._report_row(self.paying_customer)["b1"], 3200)
