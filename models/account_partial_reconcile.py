@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 
 class AccountPartialReconcile(models.Model):
@@ -32,6 +32,8 @@ class AccountPartialReconcile(models.Model):
         thousands of records); a column that exists before ``super()`` is not recomputed.
         """
         cr = self.env.cr
+        if not table_exists(cr, self._table):  # installed together with account: no rows to fill
+            return super()._auto_init()
         for column, side in (("kk_debit_date", "debit_move_id"), ("kk_credit_date", "credit_move_id")):
             if column_exists(cr, self._table, column):
                 continue

@@ -10,6 +10,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from ..hooks import uninstall_hook
 from .common import make_role_user
 from .receivables_common import ReceivablesCommon
 
@@ -103,6 +104,33 @@ class TestAgeing(ReceivablesCommon):
             ]
         )
         self.assertAlmostEqual(rows[self.customer]["residual"], sum(lines.mapped("amount_residual")))
+
+    def _indexes(self):
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+            [("account_move_line_kk_ageing_open_idx", "account_partial_reconcile_kk_ageing_idx")],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def test_indexes_the_view_reads_are_created_and_dropped_on_uninstall(self):
+        indexes = self._indexes()
+        # The open items' index has the view's own predicate, or PostgreSQL could not use it for the view.
+        self.assertIn("WHERE (((parent_state)::text = 'posted'::text) AND (amount_residual <> (0)::numeric))",
+                      indexes["account_move_line_kk_ageing_open_idx"])  # fmt: skip
+        self.assertIn(
+            "(max_date) INCLUDE (kk_debit_date, kk_credit_date", indexes["account_partial_reconcile_kk_ageing_idx"]
+        )
+        uninstall_hook(self.env)
+        self.assertEqual(self._indexes(), {})
+
+    def test_reconciliations_keep_the_dates_of_their_items(self):
+        partial = self._receivable(self.invoice_a).matched_credit_ids.filtered(lambda p: p.max_date.month == 4)
+        self.assertEqual(partial.kk_debit_date, fields.Date.to_date("2026-01-01"))  # the invoice
+        self.assertEqual(partial.kk_credit_date, fields.Date.to_date("2026-04-01"))  # the payment
+        self.env.cr.execute(
+            "SELECT kk_debit_date, kk_credit_date FROM account_partial_reconcile WHERE id = %s", [partial.id]
+        )
+        self.assertEqual(self.env.cr.fetchone(), (partial.kk_debit_date, partial.kk_credit_date))
 
     def test_wizard_opens_the_report_and_refuses_bad_edges(self):
         form = Form(self.env["kundekartotek.ageing.wizard"])
