@@ -7,6 +7,10 @@ from ..lib.ageing import buckets
 
 # Totals per customer: the amount open and its spread over the buckets (lib.ageing keys).
 KEYS = ("residual", "not_due", "b1", "b2", "b3", "b4")
+# The context keys a row's figures depend on. A row's id is its journal item's whatever the date, so the ORM cache
+# must keep values apart per date, reference, edges and companies (as it does per company for company-dependent
+# fields): without it a row read as of one date in a transaction showed that date's figures for any later date.
+FIGURES_CONTEXT = ("kk_as_of", "kk_age_by", "kk_edges", "kk_company_ids", "allowed_company_ids")
 # lib.ageing states a bucket as comparisons; these are the only operators it uses, written here once as SQL.
 SQL_OPERATORS = {">=": SQL(">="), "<=": SQL("<=")}
 
@@ -44,17 +48,36 @@ class KundekartotekAgeingReport(models.Model):
     account_id = fields.Many2one("account.account", readonly=True)
     date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due date", readonly=True)
-    days_overdue = fields.Integer(readonly=True, aggregator="max")
-    bucket = fields.Selection([(bucket.key, bucket.label) for bucket in buckets()], string="Age", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max", depends_context=FIGURES_CONTEXT)
+    bucket = fields.Selection(
+        [(bucket.key, bucket.label) for bucket in buckets()],
+        string="Age",
+        readonly=True,
+        depends_context=FIGURES_CONTEXT,
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     company_currency_id = fields.Many2one("res.currency", readonly=True)
-    residual_currency = fields.Monetary(currency_field="currency_id", string="Open (currency)", readonly=True)
-    residual = fields.Monetary(currency_field="company_currency_id", string="Open", readonly=True)
-    not_due = fields.Monetary(currency_field="company_currency_id", string="Not due", readonly=True)
-    b1 = fields.Monetary(currency_field="company_currency_id", string="1–30", readonly=True)
-    b2 = fields.Monetary(currency_field="company_currency_id", string="31–60", readonly=True)
-    b3 = fields.Monetary(currency_field="company_currency_id", string="61–90", readonly=True)
-    b4 = fields.Monetary(currency_field="company_currency_id", string="Over 90", readonly=True)
+    residual_currency = fields.Monetary(
+        currency_field="currency_id", string="Open (currency)", readonly=True, depends_context=FIGURES_CONTEXT
+    )
+    residual = fields.Monetary(
+        currency_field="company_currency_id", string="Open", readonly=True, depends_context=FIGURES_CONTEXT
+    )
+    not_due = fields.Monetary(
+        currency_field="company_currency_id", string="Not due", readonly=True, depends_context=FIGURES_CONTEXT
+    )
+    b1 = fields.Monetary(
+        currency_field="company_currency_id", string="1–30", readonly=True, depends_context=FIGURES_CONTEXT
+    )
+    b2 = fields.Monetary(
+        currency_field="company_currency_id", string="31–60", readonly=True, depends_context=FIGURES_CONTEXT
+    )
+    b3 = fields.Monetary(
+        currency_field="company_currency_id", string="61–90", readonly=True, depends_context=FIGURES_CONTEXT
+    )
+    b4 = fields.Monetary(
+        currency_field="company_currency_id", string="Over 90", readonly=True, depends_context=FIGURES_CONTEXT
+    )
 
     def init(self):
         """The covering index on open items that the view reads them from (one per item, not per page).

@@ -290,8 +290,6 @@ class TestAgeingEdges(ReceivablesCommon):
 
     def _rows(self, partner, as_of=AS_OF, **context):
         """``{entry: (days overdue, {bucket: amount}, open amount)}`` of the view's rows of ``partner``."""
-        # The rows' ids are the journal items' whatever the date: values read as of another date must go.
-        self.env.invalidate_all()
         rows = self.Report.with_context(kk_as_of=as_of, **context).search([("partner_id", "=", partner.id)])
         return {row.move_id: (row.days_overdue, {k: row[k] for k in BUCKETS if row[k]}, row.residual) for row in rows}
 
@@ -360,6 +358,18 @@ class TestAgeingEdges(ReceivablesCommon):
                 payments["part", 1]: 1000,
             },
         )
+
+    def test_rows_read_at_two_dates_in_one_transaction_keep_their_own_figures(self):
+        # A row's id is its journal item's at every date; the cache must not hand one date's figures to another.
+        Report = self.Report.with_context(kk_as_of=AS_OF)
+        invoice = self.payments["part", 1]
+        before = Report.search([("move_id", "=", invoice.id)])
+        after = Report.with_context(kk_as_of=day(1)).search([("move_id", "=", invoice.id)])
+        self.assertEqual(before.id, after.id)
+        self.assertEqual((before.residual, after.residual), (1000, 600))
+        self.assertEqual((after.residual, before.residual), (600, 1000))
+        self.assertEqual(Report.with_context(kk_edges="14,30,45").browse(before.id).bucket, "b2")
+        self.assertEqual(before.bucket, "b1")
 
     def test_payment_applied_after_the_date_is_a_credit_on_the_date(self):
         self.assertEqual(self._rows(self.credit_customer), {self.prepayment.move_id: (0, {"not_due": -500}, -500)})
