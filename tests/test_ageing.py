@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import openpyxl
 
@@ -169,6 +169,16 @@ class TestAgeing(ReceivablesCommon):
         self.assertAlmostEqual(by_name["Aldring AS"][7], 1400)
         self.assertAlmostEqual(by_name["Aldring AS"][4], 600)  # 31–60
         self.assertGreaterEqual(workbook.worksheets[1].max_row, 4)
+        items = {(row[0], row[1]): row for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)}
+        # Customer, entry number, dates, days overdue, currency, open in currency, open.
+        self.assertEqual(
+            items["Aldring AS", self.invoice_a.name],
+            (
+                *("Aldring AS", self.invoice_a.name, datetime(2026, 1, 1), datetime(2026, 1, 15), 45),
+                *(self.env.company.currency_id.name, 600, 600),
+            ),
+        )
+        self.assertEqual(items["Annen Kunde AS", self.invoice_eur.name][5:], ("EUR", 1000, 500))
 
     def test_payment_behaviour(self):
         on_time = self._invoice(self.customer, 1000, "2026-03-01", "2026-03-31")
