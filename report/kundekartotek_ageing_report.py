@@ -87,7 +87,7 @@ class KundekartotekAgeingReport(models.Model):
         is open today, so they come from the index alone. Its predicate is the view's own (``parent_state``,
         ``amount_residual``), so PostgreSQL can use it; it also holds other accounts' open items (bank lines keep
         a residual), since an index predicate cannot name the receivable accounts. The cost on posting is
-        measured by ``bench/bench_ageing_index_cost.py``. ``create_index`` cannot write ``INCLUDE``; a change of
+        measured by ``bench/ageing_index_cost.py``. ``create_index`` cannot write ``INCLUDE``; a change of
         the columns needs a new index name.
         """
         self.env.cr.execute(
