@@ -63,6 +63,7 @@
         "views/kundekartotek_menus.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/kundekartotek_customer_category_demo.xml",
         "demo/kundekartotek_postal_code_demo.xml",

@@ -5,9 +5,10 @@
 
 Three years of posted customer invoices (income, 25 % output VAT and receivable line), bank entries paying them in
 full or in part, credit notes reconciled against them, payments on account left open, some of it in EUR and SEK.
-The partial and full reconciliations, the residuals, ``reconciled``, matching numbers, the moves' amounts and payment
-states are written as Odoo would have computed them (``--check`` recomputes them with the ORM on a sample and
-compares). Deterministic: the same arguments give the same data.
+The partial and full reconciliations (with the matched items' dates kundekartotek keeps on them), the residuals,
+``reconciled``, matching numbers, the moves' amounts and payment states are written as Odoo would have computed them
+(``--check`` recomputes them with the ORM on a sample and compares). Deterministic: the same arguments give the same
+data.
 
     .venv/bin/python bench/generate_receivables.py -c .odoo/odoo-bench-ageing.cfg -d kk_bench \
         [--customers 20000] [--lines 500000] [--end 2026-11-27] [--seed 6] [--check 40]
@@ -272,6 +273,8 @@ class Copier:
             "credit_currency_id",
             "company_id",
             "max_date",
+            "kk_debit_date",
+            "kk_credit_date",
             "amount",
             "debit_amount_currency",
             "credit_amount_currency",
@@ -589,7 +592,8 @@ class Generator:
                     {
                         "id": partial_id, "debit_move_id": invoice_line, "credit_move_id": counterpart_line,
                         "debit_currency_id": invoice["currency_id"], "credit_currency_id": invoice["currency_id"],
-                        "company_id": company_id, "max_date": date, "amount": money(company),
+                        "company_id": company_id, "max_date": date, "kk_debit_date": plan.date,
+                        "kk_credit_date": date, "amount": money(company),
                         "debit_amount_currency": money(cents), "credit_amount_currency": money(cents),
                         "create_uid": uid, "write_uid": uid, "create_date": stamp, "write_date": stamp,
                     }
@@ -642,8 +646,9 @@ class Generator:
 def check(env, sample=40, seed=6):
     """Recompute, with the ORM, what was written for the moves of ``sample`` customers; return the differences.
 
-    Residuals and ``reconciled`` of the lines, the moves' amounts and payment states, the matching numbers, and each
-    customer's ``credit`` against the sum of their open receivable lines. Rolls back what the computations touch.
+    Residuals and ``reconciled`` of the lines, the moves' amounts and payment states, the matching numbers, the
+    matched items' dates on the reconciliations, and each customer's ``credit`` against the sum of their open
+    receivable lines. Rolls back what the computations touch.
     """
     rng = random.Random(seed)
     env.cr.execute("SELECT DISTINCT partner_id FROM account_move WHERE move_type = 'out_invoice' ORDER BY 1")
@@ -684,6 +689,17 @@ def check(env, sample=40, seed=6):
                 if move[name] != stored_moves[move.id][name]:
                     differences.append(("move", move.id, name, stored_moves[move.id][name], move[name]))
     env.invalidate_all()
+    # The matched items' dates kundekartotek keeps on each reconciliation (related fields of the ORM).
+    partials = lines.matched_debit_ids | lines.matched_credit_ids
+    env.cr.execute(
+        "SELECT id, kk_debit_date, kk_credit_date FROM account_partial_reconcile WHERE id IN %s",
+        [tuple(partials.ids) or (0,)],
+    )
+    for partial_id, debit_date, credit_date in env.cr.fetchall():
+        partial = partials.browse(partial_id)
+        expected = (partial.debit_move_id.date, partial.credit_move_id.date)
+        if (debit_date, credit_date) != expected:
+            differences.append(("partial", partial_id, "kk dates", (debit_date, credit_date), expected))
     for partner in env["res.partner"].browse(partners):
         open_lines = env["account.move.line"].search(
             [

@@ -1,15 +1,24 @@
-"""Ageing buckets (aldersfordeling): pure arithmetic shared by the SQL report, the XLSX and PDF, and the tests."""
+"""Ageing buckets (aldersfordeling): pure arithmetic shared by the SQL report, the XLSX and PDF, and the tests.
 
+A bucket is a range of days overdue, written as comparisons (``days >= 1``, ``days <= 30``). The same comparisons
+decide ``bucket_for`` here and are turned into the SQL ``CASE`` expressions of the ageing view
+(``kundekartotek.ageing.report``), so the report and the rule cannot disagree on an edge.
+"""
+
+import operator
 from dataclasses import dataclass
 
 DEFAULT_EDGES = (30, 60, 90)
+
+# The comparisons a bucket is made of, by the operator written in SQL. Only these two exist: bounds are inclusive.
+COMPARISONS = {">=": operator.ge, "<=": operator.le}
 
 
 @dataclass(frozen=True)
 class Bucket:
     key: str
-    first_day: int  # days overdue, inclusive; None = not due
-    last_day: int  # inclusive; None = open-ended
+    first_day: int | None  # days overdue, inclusive; None = no lower bound (not due)
+    last_day: int | None  # inclusive; None = open-ended
 
     @property
     def label(self):
@@ -18,6 +27,19 @@ class Bucket:
         if self.last_day is None:
             return f"Over {self.first_day - 1}"
         return f"{self.first_day}–{self.last_day}"
+
+    def conditions(self):
+        """The bucket as ``(operator, days)`` comparisons on the days overdue, all of which must hold."""
+        result = []
+        if self.first_day is not None:
+            result.append((">=", self.first_day))
+        if self.last_day is not None:
+            result.append(("<=", self.last_day))
+        return tuple(result)
+
+    def contains(self, days_overdue):
+        """Whether an item ``days_overdue`` days past due belongs here, by the same comparisons the SQL makes."""
+        return all(COMPARISONS[op](days_overdue, days) for op, days in self.conditions())
 
 
 def parse_edges(edges=None):
@@ -36,7 +58,7 @@ def parse_edges(edges=None):
 
 
 def buckets(edges=None):
-    """The five buckets: not due, three closed ranges and one open range."""
+    """The five buckets: not due (due today or later), three closed ranges and one open range."""
     first, second, third = parse_edges(edges)
     return (
         Bucket("not_due", None, 0),
@@ -50,9 +72,6 @@ def buckets(edges=None):
 def bucket_for(days_overdue, edges=None):
     """The key of the bucket for an item ``days_overdue`` days past due (0 or negative = not due)."""
     for bucket in buckets(edges):
-        if bucket.first_day is None:
-            if days_overdue <= 0:
-                return bucket.key
-        elif days_overdue >= bucket.first_day and (bucket.last_day is None or days_overdue <= bucket.last_day):
+        if bucket.contains(days_overdue):
             return bucket.key
     raise AssertionError("buckets cover every day count")

@@ -4,7 +4,8 @@ import io
 
 import xlsxwriter
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
+from odoo.tools import SQL
 
 
 class KundekartotekAgeingXlsx(models.AbstractModel):
@@ -15,8 +16,9 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
 
     @api.model
     def _build(self, context):
+        """The workbook's bytes: a summary per customer and every open item, for the options in ``context``."""
         report = self.env["kundekartotek.ageing.report"].with_context(**context)
-        rows, total = report._kk_totals()
+        rows, total = report._kk_report_rows()
         labels = list(report._kk_bucket_labels().values())
         keys = ("not_due", "b1", "b2", "b3", "b4")
         output = io.BytesIO()
@@ -33,9 +35,9 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
         header = [_("Customer number"), _("Customer"), *labels, _("Total")]
         summary.write_row(2, 0, header, bold)
         line = 3
-        for partner, values in sorted(rows, key=lambda row: (row[0].display_name or "").lower()):
-            summary.write(line, 0, partner.ref or "")
-            summary.write(line, 1, partner.display_name or _("Without customer"))
+        for _partner_id, ref, name, values in rows:
+            summary.write(line, 0, ref)
+            summary.write(line, 1, name)
             for column, key in enumerate(keys, start=2):
                 summary.write_number(line, column, values[key], money)
             summary.write_number(line, 7, values["residual"], money_bold)
@@ -50,30 +52,46 @@ class KundekartotekAgeingXlsx(models.AbstractModel):
         items = workbook.add_worksheet(_("Open items"))
         item_header = [_("Customer"), _("Entry"), _("Date"), _("Due date"), _("Days overdue"), _("Currency")]
         items.write_row(0, 0, [*item_header, _("Open (currency)"), _("Open")], bold)
-        # Every open item is the point of this sheet; the view itself holds only open items as of the date. The
-        # values are fetched as they are (no display names per row), names once per customer and per entry.
-        fields_to_fetch = ["partner_id", "move_id", "date", "date_maturity", "days_overdue", "currency_id"]
-        records = report.search_fetch(  # pylint: disable=no-search-all
-            [], [*fields_to_fetch, "residual_currency", "residual"]
-        )
-        # Names as read() gives them for many2one values (as superuser, of records the view already showed); a
-        # posted entry's display name is its number, fetched alone rather than with every column of the entries.
-        partner_names = {partner.id: partner.display_name for partner in records.partner_id.sudo()}
-        moves = records.move_id.sudo()
-        moves.fetch(["name"])
-        move_names = {move.id: move.name for move in moves}
-        currency_names = {currency.id: currency.name for currency in records.currency_id.sudo()}
-        for index, record in enumerate(records, start=1):
-            items.write(index, 0, partner_names.get(record.partner_id.id, ""))
-            items.write(index, 1, move_names.get(record.move_id.id) or "")
-            for column, name in ((2, "date"), (3, "date_maturity")):
-                if record[name]:
-                    items.write_datetime(index, column, fields.Datetime.to_datetime(record[name]), date_format)
-            items.write_number(index, 4, record.days_overdue)
-            items.write(index, 5, currency_names.get(record.currency_id.id, ""))
-            items.write_number(index, 6, record.residual_currency, money)
-            items.write_number(index, 7, record.residual, money)
+        # Customers in the summary's order (their names are already known), then by due date.
+        order = {row[0]: (position, row[2]) for position, row in enumerate(rows)}
+        for index, item in enumerate(sorted(self._items(report), key=lambda item: order[item[0]][0]), start=1):
+            partner_id, entry, date, due, days, currency, open_currency, open_amount = item
+            items.write(index, 0, order[partner_id][1])
+            items.write(index, 1, entry or "")
+            for column, value in ((2, date), (3, due)):
+                if value:
+                    items.write_datetime(index, column, value, date_format)
+            items.write_number(index, 4, days)
+            items.write(index, 5, currency or "")
+            items.write_number(index, 6, open_currency, money)
+            items.write_number(index, 7, open_amount, money)
         items.set_column(0, 1, 32)
         items.set_column(2, 7, 14)
         workbook.close()
         return output.getvalue()
+
+    @api.model
+    def _items(self, report):
+        """Every open item as a plain tuple (customer id, entry number, dates, days, currency code, amounts).
+
+        The rows are the view's as the user may read them (``_search`` adds the record rules); the entry number
+        and currency code behind them are joined in, as ``read()`` gives many2one names.
+        """
+        query = report._search([])
+        table = query.table
+        move = query.left_join(table, "move_id", "account_move", "id", "move_id")
+        currency = query.left_join(table, "currency_id", "res_currency", "id", "currency_id")
+        # Within a customer by due date; _build orders the customers as the summary does (a stable sort).
+        query.order = SQL("%s, %s", SQL.identifier(table, "date_maturity"), SQL.identifier(table, "id"))
+        view = [SQL.identifier(table, name) for name in ("partner_id", "date", "date_maturity", "days_overdue")]
+        self.env.cr.execute(
+            query.select(
+                view[0],
+                SQL.identifier(move, "name"),
+                *view[1:],
+                SQL.identifier(currency, "name"),
+                SQL.identifier(table, "residual_currency"),
+                SQL.identifier(table, "residual"),
+            )
+        )
+        return self.env.cr.fetchall()

@@ -7,7 +7,11 @@ from ..lib.ageing import parse_edges
 
 
 class ReportKundekartotekAgeing(models.AbstractModel):
-    """Values for the ageing PDF: the wizard passes its options as ``data``, the totals come from the SQL view."""
+    """Values for the ageing PDF: the wizard passes its options as ``data``, the totals come from the SQL view.
+
+    ``rows`` are plain tuples ``(partner_id, ref, name, values)`` sorted by name, ``values`` and ``total`` dicts
+    by bucket key and ``residual`` (``kundekartotek.ageing.report._kk_report_rows``).
+    """
 
     _name = "report.kundekartotek.report_ageing"
     _description = "Receivables Ageing PDF"
@@ -43,7 +47,7 @@ class ReportKundekartotekAgeing(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         options = self._kk_options(data)
         report = self.env["kundekartotek.ageing.report"].with_context(**options)
-        rows, total = report._kk_totals()
+        rows, total = report._kk_report_rows()
         labels = list(report._kk_bucket_labels().values())
         companies = self.env["res.company"].browse(options["kk_company_ids"])
         return {
@@ -54,7 +58,7 @@ class ReportKundekartotekAgeing(models.AbstractModel):
             "as_of": fields.Date.to_date(options["kk_as_of"]),
             "age_by": options["kk_age_by"],
             "labels": labels,
-            "rows": sorted(rows, key=lambda row: (row[0].display_name or "").lower()),
+            "rows": rows,
             "total": total,
             "currency": companies[:1].currency_id,
         }
