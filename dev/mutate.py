@@ -32,20 +32,42 @@ class Mutation:
 
 
 MUTATIONS = (
-    # Receivables ageing: an item due on the as-of date is not due yet; the last day of a bucket belongs to it.
+    # Receivables ageing: the buckets (lib/ageing.py, from which the SQL is generated) and the as-of boundaries of
+    # the view: an item dated on the date counts, a payment dated on the date counts, one dated after does not.
     Mutation(
-        "ageing: due on the as-of date counts as overdue",
+        "ageing: the last day of a bucket (due today: not due) falls out of it",
         "lib/ageing.py",
-        "if days_overdue <= 0:",
-        "if days_overdue < 0:",
+        'result.append(("<=", self.last_day))',
+        'result.append(("<", self.last_day))',
         ("tests/lib/test_ageing.py", "tests/test_ageing.py"),
     ),
     Mutation(
-        "ageing: the last day of a bucket falls into the next one",
+        "ageing: the first day of a bucket falls out of it",
         "lib/ageing.py",
-        "days_overdue <= bucket.last_day",
-        "days_overdue < bucket.last_day",
+        'result.append((">=", self.first_day))',
+        'result.append((">", self.first_day))',
         ("tests/lib/test_ageing.py", "tests/test_ageing.py"),
+    ),
+    Mutation(
+        "ageing: a payment dated on the as-of date no longer counted",
+        "report/kundekartotek_ageing_report.py",
+        "WHERE partial.max_date > %(as_of)s",
+        "WHERE partial.max_date >= %(as_of)s",
+        ("tests/test_ageing.py",),
+    ),
+    Mutation(
+        "ageing: an item dated on the as-of date, paid later, left out",
+        "report/kundekartotek_ageing_report.py",
+        "AND side.date <= %(as_of)s",
+        "AND side.date < %(as_of)s",
+        ("tests/test_ageing.py",),
+    ),
+    Mutation(
+        "ageing: an open item dated on the as-of date left out",
+        "report/kundekartotek_ageing_report.py",
+        "AND aml.amount_residual <> 0\n                   AND aml.date <= %(as_of)s",
+        "AND aml.amount_residual <> 0\n                   AND aml.date < %(as_of)s",
+        ("tests/test_ageing.py",),
     ),
     # Statements and reminders.
     Mutation(
