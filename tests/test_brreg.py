@@ -328,6 +328,28 @@ class TestBrreg(TransactionCase):
         self.assertTrue(partner.brreg_checked_at)
         self.assertTrue(self._notes(partner, "Updated from the Brønnøysund register"))
 
+    def test_queue_cron_records_not_found_and_removed_and_goes_on(self):
+        gone, removed, found = self.Partner.create(
+            [
+                {"name": f"Kø {n} AS", "is_company": True, "country_id": self.norway.id, "company_registry": number}
+                for n, number in enumerate((NORDLYS, MUNICIPALITY, NORDLYS))
+            ]
+        )
+        self.assertEqual((gone | removed | found).mapped("brreg_state"), ["queued"] * 3)
+        self._fake(
+            client(
+                FakeResponse(404, {"status": 404}),
+                recorded("brreg_removed_410.json", status=410),
+                recorded("brreg_unit.json"),
+            )
+        )
+        self.Partner._cron_brreg_process_queue()
+        # A number the register does not know, or has removed, is a final answer: not queued again, not retried.
+        self.assertEqual((gone.brreg_state, gone.brreg_retry_count), ("not_found", 0))
+        self.assertEqual((removed.brreg_state, removed.brreg_retry_count), ("removed", 0))
+        self.assertTrue(gone.brreg_checked_at and removed.brreg_checked_at)
+        self.assertNotEqual(found.brreg_state, "queued", "the batch went on after the two final answers")
+
     def test_queue_cron_suggests_in_suggest_mode_then_apply_or_dismiss(self):
         first = self.Partner.create(
             {"name": "Nordlys", "is_company": True, "country_id": self.norway.id, "company_registry": NORDLYS}
