@@ -74,7 +74,10 @@ class ResPartner(models.Model):
     )
 
     @api.depends_context("company")
-    @api.depends("credit_policy", "customer_category_id.credit_policy")
+    @api.depends(
+        "commercial_partner_id.credit_policy",
+        "commercial_partner_id.customer_category_id.credit_policy",
+    )
     def _compute_credit_policy_effective(self):
         company_policy = self.env.company.kk_credit_policy or "warn"
         for partner in self:

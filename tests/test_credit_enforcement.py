@@ -88,6 +88,16 @@ class TestCreditSettingsRights(CreditCase):
         self._assert_refused({"use_partner_credit_limit": False})
         self.assertEqual(self.customer.credit_limit, 1000.0)
 
+    def test_the_policy_in_force_follows_what_it_is_read_from(self):
+        contact = self.env["res.partner"].create({"name": "Innkjøper", "parent_id": self.customer.id})
+        self.assertEqual(contact.credit_policy_effective, "block")  # the company's own policy
+        self.customer.credit_policy = False
+        self.assertEqual(contact.credit_policy_effective, "warn")  # then the company setting
+        self.customer.customer_category_id = self.lax_category
+        self.assertEqual(contact.credit_policy_effective, "none")  # then its category's
+        self.lax_category.credit_policy = "block"
+        self.assertEqual(contact.credit_policy_effective, "block")
+
     def test_rewriting_the_same_values_is_no_change(self):
         # An import or a sync that sends the values a customer already has is not refused.
         self.customer.with_user(self.clerk).write({"credit_policy": "block", "credit_limit": 1000.0, "city": "Bodø"})
