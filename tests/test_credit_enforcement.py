@@ -430,3 +430,33 @@ class TestCreditOverXmlRpc(HttpCase):
         self.assertTrue(partner_id)
         with self.assertRaises(xmlrpc.client.Fault):
             self._call("res.partner", "create", {"name": "RPC Løs AS", "credit_policy": "none"}, context={})
+
+
+@tagged("post_install", "-at_install")
+class TestCreditPerCompany(CreditCase):
+    """Each company judges a customer by its own limit and its own open items."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other = cls.setup_other_company(name="Søsterselskap AS")["company"]
+        cls.env.user.company_ids += cls.other
+        cls.clerk.company_ids += cls.other
+        # 900 open in the other company, where the customer has a limit of its own.
+        cls.customer.with_company(cls.other).credit_limit = 950.0
+        cls.init_invoice("out_invoice", partner=cls.customer, amounts=[900.0], taxes=[], company=cls.other, post=True)
+
+    def test_the_other_company_s_items_do_not_count_here(self):
+        invoice = self._invoice(1000.0)  # exactly the limit of this company, which has nothing open
+        invoice.with_user(self.clerk).action_post()
+        self.assertEqual(invoice.state, "posted")
+
+    def test_the_other_company_applies_its_own_limit_to_its_own_items(self):
+        invoice = self.init_invoice("out_invoice", partner=self.customer, amounts=[50.01], taxes=[], company=self.other)
+        with self.assertRaises(UserError) as caught:
+            invoice.with_user(self.clerk).with_company(self.other).action_post()
+        self.assertIn(REFUSED, str(caught.exception))
+        self.assertEqual(invoice.state, "draft")
+        at_limit = self.init_invoice("out_invoice", partner=self.customer, amounts=[50.0], taxes=[], company=self.other)
+        at_limit.with_user(self.clerk).with_company(self.other).action_post()
+        self.assertEqual(at_limit.state, "posted")

@@ -3,6 +3,8 @@
 import xmlrpc.client
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
@@ -201,7 +203,7 @@ class TestNumbering(AccountTestInvoicingCommon):
         self.assertTrue(index_exists(self.env.cr, CUSTOMER_NUMBER_INDEX))
         first, second = self._customer("A AS"), self._customer("B AS")
         self.env.flush_all()
-        with self.assertRaises(Exception), self.env.cr.savepoint():  # noqa: B017 - psycopg2 UniqueViolation
+        with self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
             self.env.cr.execute(SQL("UPDATE res_partner SET ref = %s WHERE id = %s", first.ref, second.id))
 
     def test_copy_of_a_customer_gets_its_own_number(self):
