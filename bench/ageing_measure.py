@@ -82,7 +82,7 @@ def ours_xlsx(env, as_of):
     wizard = env["kundekartotek.ageing.wizard"].create({"as_of": as_of})
     context = wizard._report_context()
     content = env["kundekartotek.ageing.xlsx"]._build(context)
-    _rows, total = env["kundekartotek.ageing.report"].with_context(**context)._kk_totals()
+    _rows, total = env["kundekartotek.ageing.report"].with_context(**context)._kk_report_rows()
     return {key: total[key] for key in KEYS}, len(content)
 
 

@@ -244,13 +244,6 @@ class KundekartotekAgeingReport(models.Model):
         return per_partner, total
 
     @api.model
-    def _kk_totals(self, domain=None):
-        """Totals per customer and overall: ``([(partner, values)], total)``, partners as records."""
-        per_partner, total = self._kk_grouped(domain)
-        Partner = self.env["res.partner"]
-        return [(Partner.browse(partner_id), values) for partner_id, values in per_partner.items()], total
-
-    @api.model
     def _kk_report_rows(self, domain=None):
         """Rows of the PDF and the workbook: ``([(partner_id, ref, name, values)], total)``, sorted by name.
 

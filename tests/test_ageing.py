@@ -44,8 +44,9 @@ class TestAgeing(ReceivablesCommon):
 
     def _by_partner(self, as_of=AS_OF, **context):
         report = self.Report.with_context(kk_as_of=as_of, **context)
-        rows, total = report._kk_totals([("partner_id", "in", (self.customer + self.other).ids)])
-        return {partner: values for partner, values in rows}, total
+        rows, total = report._kk_report_rows([("partner_id", "in", (self.customer + self.other).ids)])
+        Partner = self.env["res.partner"]
+        return {Partner.browse(partner_id): values for partner_id, _ref, _name, values in rows}, total
 
     def test_buckets_as_of_a_date(self):
         rows, total = self._by_partner()

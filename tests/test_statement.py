@@ -77,9 +77,9 @@ class TestStatement(ReceivablesCommon):
         rows, _total = (
             self.env["kundekartotek.ageing.report"]
             .with_context(kk_as_of=AS_OF)
-            ._kk_totals([("partner_id", "=", self.customer.id)])
+            ._kk_report_rows([("partner_id", "=", self.customer.id)])
         )
-        ageing = dict(rows)[self.customer]
+        ageing = {partner_id: values for partner_id, _ref, _name, values in rows}[self.customer.id]
         statement = self._statement()
         # Core books the receivable of the contact's invoice on the company: both reports see the same items.
         for key in ("residual", "not_due", "b1", "b2", "b3", "b4"):
