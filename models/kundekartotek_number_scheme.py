@@ -199,6 +199,7 @@ class KundekartotekNumberScheme(models.Model):
     @api.model
     def _kk_scheme_for(self, company):
         """The active scheme numbering the customers of ``company``, or an empty recordset."""
+        # Superuser: numbering a new customer is every user's business, reading schemes is configuration's.
         return self.sudo().browse(self._kk_scheme_id_for(company.id))
 
     @api.model

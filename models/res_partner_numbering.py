@@ -376,6 +376,8 @@ class ResPartner(models.Model):
             if (partner.company_id.id or 0, number) in taken:
                 number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes)
             checked[partner.id] = number
+            # Superuser: any user who may create a customer gets its first number, a write of ``ref`` that the
+            # number rules otherwise keep for managers; the number is the scheme's, never the caller's.
             partner.sudo()._kk_set_customer_number(number)
 
     def _kk_numbers_taken(self, drawn):
