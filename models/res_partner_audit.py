@@ -1,8 +1,9 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from contextlib import contextmanager
 
 from odoo import api, fields, models
+
+from .transaction_flags import transaction_flag
 
 # Customer master data recorded in the audit trail unless ir.config_parameter kundekartotek.audit_fields says
 # otherwise (a comma-separated list of res.partner field names, or "none" to switch the trail off).
@@ -47,19 +48,9 @@ MASKED_FIELDS = {"fodselsnummer"}
 AUDIT_SUSPENDED = "kundekartotek.audit.suspended"
 
 
-@contextmanager
 def audit_suspended(env):
     """Write partners inside this block without field-level audit entries; the caller logs its own event."""
-    data = env.cr.precommit.data
-    previous = data.get(AUDIT_SUSPENDED)
-    data[AUDIT_SUSPENDED] = True
-    try:
-        yield
-    finally:
-        if previous:
-            data[AUDIT_SUSPENDED] = previous
-        else:
-            data.pop(AUDIT_SUSPENDED, None)
+    return transaction_flag(env, AUDIT_SUSPENDED)
 
 
 class ResPartner(models.Model):

@@ -1,7 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import logging
-from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -18,6 +17,7 @@ from ..lib.brreg import (
     BrregError,
 )
 from ..lib.identifiers import compact_orgnr
+from .transaction_flags import flag_is_set, transaction_flag
 
 _logger = logging.getLogger(__name__)
 
@@ -66,21 +66,18 @@ BRREG_MAX_TEXT = 256
 # Set in the cursor's transaction data (never in the context, which any RPC caller controls) while the register
 # client's own code writes ``brreg_suggestion``: nobody else may.
 REGISTER_WRITES = "kundekartotek.brreg.register_writes"
+QUEUE_SUSPENDED = "kundekartotek.brreg.queue_suspended"
 
 
-@contextmanager
 def register_writes(env):
     """Let the code inside this block write ``brreg_suggestion`` (the register check, apply and dismiss)."""
-    data = env.cr.precommit.data
-    previous = data.get(REGISTER_WRITES)
-    data[REGISTER_WRITES] = True
-    try:
-        yield
-    finally:
-        if previous:
-            data[REGISTER_WRITES] = previous
-        else:
-            data.pop(REGISTER_WRITES, None)
+    return transaction_flag(env, REGISTER_WRITES)
+
+
+def brreg_queue_suspended(env):
+    """Create or write partners inside this block without queuing a register check: the caller has just read the
+    register (the look-up wizard), or the numbers it writes are not a customer's to check (anonymisation)."""
+    return transaction_flag(env, QUEUE_SUSPENDED)
 
 
 def brreg_status_of(unit):
@@ -164,7 +161,7 @@ class ResPartner(models.Model):
         if any("brreg_suggestion" in vals for vals in vals_list):
             self._kk_brreg_check_suggestion_write()
         partners = super().create(vals_list)
-        if not self.env.context.get("kk_brreg_no_queue"):
+        if not flag_is_set(self.env, QUEUE_SUSPENDED):
             partners.filtered("company_registry")._kk_brreg_queue()
         return partners
 
@@ -174,11 +171,7 @@ class ResPartner(models.Model):
         changed = self.browse()
         # A number sent as an integer is refused with a clear message in res_partner_identifiers.py.
         registry = vals.get("company_registry")
-        if (
-            "company_registry" in vals
-            and not isinstance(registry, int)
-            and not self.env.context.get("kk_brreg_no_queue")
-        ):
+        if "company_registry" in vals and not isinstance(registry, int) and not flag_is_set(self.env, QUEUE_SUSPENDED):
             new = compact_orgnr(registry or "")
             changed = self.filtered(lambda p: compact_orgnr(p.company_registry or "") != new)
         res = super().write(vals)
@@ -207,12 +200,12 @@ class ResPartner(models.Model):
                 raise UserError(partner._kk_brreg_unreadable_message())
             partner._kk_brreg_write(values)
             with register_writes(self.env):
-                partner.with_context(kk_brreg_no_queue=True).write({"brreg_suggestion": False, "brreg_state": "ok"})
+                partner.write({"brreg_suggestion": False, "brreg_state": "ok"})
 
     def action_kk_brreg_dismiss_suggestion(self):
         """Keep the card as it is: forget the proposal until the register changes again."""
         with register_writes(self.env):
-            self.with_context(kk_brreg_no_queue=True).write({"brreg_suggestion": False, "brreg_state": "ok"})
+            self.write({"brreg_suggestion": False, "brreg_state": "ok"})
 
     # Register access ----------------------------------------------------------------------------------------------
     @api.model
@@ -259,7 +252,7 @@ class ResPartner(models.Model):
     @api.model
     def _kk_brreg_check_suggestion_write(self):
         """Refuse a write of ``brreg_suggestion`` from anywhere but the register check (form, import, RPC)."""
-        if not self.env.cr.precommit.data.get(REGISTER_WRITES):
+        if not flag_is_set(self.env, REGISTER_WRITES):
             raise AccessError(
                 _(
                     "The register's suggestion is filled in by the Brønnøysund check only; it cannot be written. "
@@ -434,7 +427,8 @@ class ResPartner(models.Model):
         if not diff:
             return diff
         # The diff holds register fields only (BRREG_FIELDS): nothing else of ``values`` reaches the card.
-        self.with_context(kk_brreg_no_queue=True).write({name: values[name] for name, *_texts in diff})
+        with brreg_queue_suspended(self.env):
+            self.write({name: values[name] for name, *_texts in diff})
         self.message_post(
             body=Markup("<p>%s</p>") % _("Updated from the Brønnøysund register:") + self._kk_brreg_diff_html(diff),
             subtype_xmlid="mail.mt_note",
@@ -455,9 +449,9 @@ class ResPartner(models.Model):
             vals = dict(self._kk_brreg_address_values(subunit), name=subunit.name)
             child = existing.get(subunit.orgnr)
             if child:
-                child.with_context(kk_brreg_no_queue=True).write(vals)
+                child.write(vals)
             else:
-                existing[subunit.orgnr] = self.with_context(kk_brreg_no_queue=True).create(
+                existing[subunit.orgnr] = self.create(
                     dict(vals, parent_id=self.id, type="delivery", brreg_subunit_orgnr=subunit.orgnr)
                 )
 
@@ -476,9 +470,7 @@ class ResPartner(models.Model):
             and p._kk_brreg_company().kk_brreg_enrichment != "off"
         )
         if to_queue:
-            to_queue.with_context(kk_brreg_no_queue=True).write(
-                {"brreg_state": "queued", "brreg_retry_count": 0, "brreg_checked_at": False}
-            )
+            to_queue.write({"brreg_state": "queued", "brreg_retry_count": 0, "brreg_checked_at": False})
 
     def _kk_brreg_process_unit(self, unit):
         """Bring this customer in line with a fresh unit, as its company's enrichment mode says, and flag its status.
@@ -504,13 +496,13 @@ class ResPartner(models.Model):
         else:
             vals["brreg_suggestion"] = False
         with register_writes(self.env):
-            self.with_context(kk_brreg_no_queue=True).write(vals)
+            self.write(vals)
         self._kk_brreg_flag(unit)
 
     def _kk_brreg_mark_failure(self, error):
         """Record a look-up that gave no unit: final for 404/410/400, a retry for an unavailable register."""
         now = fields.Datetime.now()
-        for partner in self.with_context(kk_brreg_no_queue=True):
+        for partner in self:
             if error.kind == ERROR_NOT_FOUND:
                 vals = {"brreg_state": "not_found"}
             elif error.kind == ERROR_REMOVED:
@@ -531,7 +523,7 @@ class ResPartner(models.Model):
         schedules no second activity.
         """
         status = brreg_status_of(unit)
-        for partner in self.with_context(kk_brreg_no_queue=True):
+        for partner in self:
             if partner.brreg_status == status:
                 continue
             vals = {"brreg_status": status}

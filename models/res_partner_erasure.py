@@ -10,6 +10,7 @@ from odoo.tools import SQL, email_normalize, split_every
 
 from ..lib import retention
 from .res_partner_audit import audit_suspended
+from .res_partner_brreg import brreg_queue_suspended
 
 _logger = logging.getLogger(__name__)
 
@@ -368,8 +369,8 @@ class ResPartner(models.Model):
         emails = family._kk_normalized_emails()
         today = fields.Date.context_today(self)
         entries = []
-        Partner = family.with_context(tracking_disable=True, kk_brreg_no_queue=True, active_test=False)
-        with audit_suspended(self.env):
+        Partner = family.with_context(tracking_disable=True, active_test=False)
+        with audit_suspended(self.env), brreg_queue_suspended(self.env):
             for member in Partner:
                 vals = member._kk_anonymised_values()
                 member.write(vals)

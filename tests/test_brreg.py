@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import SQL
 
+from ..models.res_partner_brreg import brreg_queue_suspended
 from .brreg_fakes import FakeResponse, client, recorded, routing_client
 from .common import make_role_user
 
@@ -31,9 +32,7 @@ class TestBrreg(TransactionCase):
         cls.company = cls.env.company
         cls.company.kk_brreg_enrichment = "suggest"
         # Demo customers queued at install would be picked up by the queue cron: start from an empty queue.
-        cls.Partner.search([("brreg_state", "=", "queued")]).with_context(kk_brreg_no_queue=True).write(
-            {"brreg_state": "not_checked"}
-        )
+        cls.Partner.search([("brreg_state", "=", "queued")]).write({"brreg_state": "not_checked"})
         cls.industry = cls.env["res.partner.industry"].create(
             {"name": "Elektrisk installasjonsarbeid", "full_name": "43.210 Elektrisk installasjonsarbeid"}
         )
@@ -48,16 +47,17 @@ class TestBrreg(TransactionCase):
         return mock
 
     def _customer(self, name, orgnr, **vals):
-        return self.Partner.with_context(kk_brreg_no_queue=True).create(
-            {
-                "name": name,
-                "is_company": True,
-                "country_id": self.norway.id,
-                "company_registry": orgnr,
-                "customer_rank": 1,
-                **vals,
-            }
-        )
+        with brreg_queue_suspended(self.env):
+            return self.Partner.create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "country_id": self.norway.id,
+                    "company_registry": orgnr,
+                    "customer_rank": 1,
+                    **vals,
+                }
+            )
 
     def _notes(self, partner, text):
         return partner.message_ids.filtered(lambda message: text in (message.body or ""))
@@ -314,6 +314,19 @@ class TestBrreg(TransactionCase):
         )
         self.assertEqual(other.brreg_state, "not_checked")
         build.assert_not_called()
+
+    def test_no_context_key_skips_the_queue(self):
+        """An RPC caller sets any context key it likes: the old ``kk_brreg_no_queue`` must not skip the check."""
+        clerk_env = self.env(user=self.clerk, context=dict(self.env.context, kk_brreg_no_queue=True))
+        vals = {"name": "Kontekst AS", "is_company": True, "country_id": self.norway.id, "company_registry": NORDLYS}
+        partner = clerk_env["res.partner"].create(vals)
+        self.assertEqual(partner.brreg_state, "queued")
+        partner.sudo().brreg_state = "ok"
+        partner.write({"company_registry": MUNICIPALITY})
+        self.assertEqual(partner.brreg_state, "queued")
+        with brreg_queue_suspended(self.env):
+            quiet = self.Partner.create(dict(vals, name="Stille AS"))
+        self.assertEqual(quiet.brreg_state, "not_checked", "the module's own flag does skip it")
 
     def test_queue_cron_writes_the_register_data_in_automatic_mode(self):
         self.company.kk_brreg_enrichment = "automatic"

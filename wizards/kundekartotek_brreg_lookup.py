@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..lib.brreg import BrregError
 from ..lib.identifiers import compact_orgnr, is_ascii_digits
-from ..models.res_partner_brreg import brreg_status_of, register_writes
+from ..models.res_partner_brreg import brreg_queue_suspended, brreg_status_of, register_writes
 
 
 class KundekartotekBrregLookup(models.TransientModel):
@@ -111,10 +111,12 @@ class KundekartotekBrregLookup(models.TransientModel):
         if partner:
             partner._kk_brreg_write(values)
         else:
-            partner = Partner.with_context(kk_brreg_no_queue=True).create(dict(values, customer_rank=1))
+            # The register was read a moment ago: no check to queue for the new customer.
+            with brreg_queue_suspended(self.env):
+                partner = Partner.create(dict(values, customer_rank=1))
             partner.message_post(body=_("Created from the Brønnøysund register."), subtype_xmlid="mail.mt_note")
         with register_writes(self.env):
-            partner.with_context(kk_brreg_no_queue=True).write(
+            partner.write(
                 {
                     "brreg_state": "ok",
                     "brreg_checked_at": fields.Datetime.now(),
