@@ -6,7 +6,7 @@ that ends on 28 or 29 February ends on the last day of February, the 29th in lea
 """
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 RETENTION_YEARS = 5
 
@@ -37,3 +37,8 @@ def retention_end(document_date, last_month=12, last_day=31, years=RETENTION_YEA
 def retention_running(retention_until, today):
     """Whether documents kept until ``retention_until`` (inclusive) must still be kept on ``today``."""
     return bool(retention_until) and retention_until >= today
+
+
+def first_day_after(day):
+    """The day after ``day``: when a retention that runs until ``day`` (inclusive) has ended."""
+    return day + timedelta(days=1)

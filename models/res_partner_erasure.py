@@ -14,7 +14,14 @@ from .res_partner_brreg import brreg_queue_suspended
 
 _logger = logging.getLogger(__name__)
 
-PRIVACY_FIELDS = ("kk_restricted", "kk_restricted_date", "kk_restricted_by_id", "kk_anonymised", "kk_anonymised_date")
+PRIVACY_FIELDS = (
+    "kk_restricted",
+    "kk_restricted_date",
+    "kk_restricted_by_id",
+    "kk_anonymised",
+    "kk_anonymised_date",
+    "kk_erasure_next_check",
+)
 # Personal data cleared on the customer and each of its contacts. The customer number (`ref`), country, language
 # and the accounting properties stay: they are the keys and settings the kept bookkeeping relies on.
 ERASED_FIELDS = (
@@ -68,6 +75,13 @@ class ResPartner(models.Model):
         "and journal items are kept.",
     )
     kk_anonymised_date = fields.Date(string="Anonymised on", readonly=True, copy=False)
+    kk_erasure_next_check = fields.Date(
+        string="Next erasure check",
+        readonly=True,
+        copy=False,
+        help="The nightly anonymisation examined this restricted customer and could not erase it yet: it looks "
+        "again on this day (the day after the retention ends, or the next day when something else held it back).",
+    )
     kk_retention_until = fields.Date(
         string="Retained until",
         compute="_compute_kk_retention_until",
@@ -137,6 +151,8 @@ class ResPartner(models.Model):
             if vals["kk_restricted"] and not self.env.user.has_group("kundekartotek.group_privacy_officer"):
                 raise AccessError(_("Only a privacy officer may restrict processing of a customer."))
             vals["kk_restricted_by_id"] = self.env.uid if vals["kk_restricted"] else False
+            # A new decision is examined at the next run, whatever an earlier one found.
+            vals["kk_erasure_next_check"] = False
         return vals
 
     def _kk_family(self):
@@ -470,33 +486,60 @@ class ResPartner(models.Model):
         if not companies:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        candidates = self.with_context(active_test=False).search(
-            [
-                # Commercial partners, as Odoo decides them: sub-companies are customers of their own.
-                "|",
-                ("parent_id", "=", False),
-                ("is_company", "=", True),
-                ("customer_rank", ">", 0),
-                ("kk_anonymised", "=", False),
-                ("kk_restricted", "=", True),
-                ("kk_restricted_by_id", "!=", False),
-                ("company_id", "in", [False, *companies.ids]),
-            ],
-            order="id",
-        )
+        today = fields.Date.context_today(self)
+        domain = [
+            # Commercial partners, as Odoo decides them: sub-companies are customers of their own.
+            "|",
+            ("parent_id", "=", False),
+            ("is_company", "=", True),
+            ("customer_rank", ">", 0),
+            ("kk_anonymised", "=", False),
+            ("kk_restricted", "=", True),
+            ("kk_restricted_by_id", "!=", False),
+            ("company_id", "in", [False, *companies.ids]),
+            "|",
+            ("kk_erasure_next_check", "=", False),
+            ("kk_erasure_next_check", "<=", today),
+        ]
+        Partner = self.with_context(active_test=False)
         eligible = self.browse()
-        for chunk in split_every(1000, candidates.ids, self.browse):
+        for chunk in split_every(1000, Partner.search(domain, order="id").ids, self.browse):
             chunk = chunk.filtered(lambda p: p.commercial_partner_id == p)
             facts = chunk._kk_bookkeeping_facts()
             refusals = chunk._kk_erasure_refusals(facts=facts)
+            next_checks = {}
             for partner in chunk:
+                fact = facts[partner.id]
                 # A customer shared by all companies: every company it has documents in must have asked for it.
-                if partner.id not in refusals and facts[partner.id]["company_ids"] <= set(companies.ids):
+                if partner.id not in refusals and fact["company_ids"] <= set(companies.ids):
                     eligible |= partner
+                elif retention.retention_running(fact["retention_until"], today):
+                    next_checks[partner.id] = retention.first_day_after(fact["retention_until"])
+                else:
+                    next_checks[partner.id] = retention.first_day_after(today)
+            chunk._kk_set_erasure_next_check(next_checks)
+            if len(eligible) >= batch_size:
+                break
         batch = eligible[:batch_size]
         if batch:
             batch._kk_anonymise()
-        _logger.info(
-            "Automatic anonymisation: %s customers anonymised, %s waiting", len(batch), len(eligible) - len(batch)
+        remaining = Partner.search_count(domain)
+        _logger.info("Automatic anonymisation: %s customers anonymised, %s to examine", len(batch), remaining)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    def _kk_set_erasure_next_check(self, next_checks):
+        """Remember when to look at each refused customer again, {partner id: date}, so that a run's later calls
+        and the nights before that date skip it instead of recomputing its facts. Written in SQL: a technical date
+        of the job, not a change of customer data to audit or to send to followers."""
+        if not next_checks:
+            return
+        self.env.execute_query(
+            SQL(
+                """UPDATE res_partner partner SET kk_erasure_next_check = checks.day
+                     FROM unnest(%s::int[], %s::date[]) AS checks(id, day)
+                    WHERE partner.id = checks.id""",
+                list(next_checks),
+                list(next_checks.values()),
+            )
         )
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(eligible) - len(batch))
+        self.browse(list(next_checks)).invalidate_recordset(["kk_erasure_next_check"])

@@ -1,6 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import etree
@@ -406,3 +407,66 @@ class TestAnonymise(AccountTestInvoicingCommon):
         self.assertEqual(active.name, "Aktiv")
         self.assertEqual(archived.with_context(active_test=False).email, "arkivert@x.example")
         self.assertFalse(restricted.email)
+
+    def test_cron_examines_a_refused_customer_again_only_when_it_may_be_erased(self):
+        """A run's later calls and the nights before the retention ends skip a refused customer; the day after
+        its retention ends (not the day itself) it is erased."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        examined = []
+        refusals = type(Partner)._kk_erasure_refusals
+
+        def spy(partners, facts=None):
+            examined.extend(partners.ids)
+            return refusals(partners, facts=facts)
+
+        with freeze_time("2025-12-31"):
+            self.env["res.config.settings"].create({"kk_auto_anonymise": True}).execute()
+            # Its latest document is of 2020: retained until 31 December 2025.
+            kept = self.env["res.partner"].create({"name": "Beholdt", "email": "beholdt@x.example"})
+            self._pay(self._invoice(kept, 100, "2020-06-01"), 100, "2020-06-10")
+            owing = self.env["res.partner"].create({"name": "Skylder", "email": "skylder@x.example"})
+            self._invoice(owing, 100, "2018-06-01")
+            later = self.env["res.partner"].create({"name": "Senere", "email": "senere@x.example"})
+            self._pay(self._invoice(later, 100, "2022-06-01"), 100, "2022-06-10")
+            (kept | owing | later).with_user(self.officer).action_kk_restrict()
+            with patch.object(type(Partner), "_kk_erasure_refusals", autospec=True, side_effect=spy):
+                Partner._cron_kk_anonymise_expired()
+                self.assertEqual(set(examined), {kept.id, owing.id, later.id})
+                self.assertEqual(str(later.kk_erasure_next_check), "2028-01-01")
+                self.assertFalse((kept | owing).filtered("kk_anonymised"))
+                self.assertEqual(str(kept.kk_erasure_next_check), "2026-01-01", "the day after the retention")
+                self.assertEqual(str(owing.kk_erasure_next_check), "2026-01-01", "open items: look again tomorrow")
+                examined.clear()
+                Partner._cron_kk_anonymise_expired()
+                self.assertEqual(examined, [], "nobody is examined twice on one day")
+        with freeze_time("2026-01-01"):
+            Partner._cron_kk_anonymise_expired()
+            self.assertTrue(kept.kk_anonymised)
+            self.assertFalse(owing.kk_anonymised)
+            self.assertEqual(str(owing.kk_erasure_next_check), "2026-01-02")
+            # A new decision is examined at the next run, whatever the last one found.
+            owing.with_user(self.officer).action_kk_lift_restriction()
+            owing.with_user(self.officer).action_kk_restrict()
+            self.assertFalse(owing.kk_erasure_next_check)
+            with self.assertRaises(AccessError):
+                owing.with_user(self.clerk).write({"kk_erasure_next_check": "2099-01-01"})
+
+    @freeze_time(TODAY)
+    def test_cron_takes_a_batch_per_call_and_reports_what_is_left(self):
+        self.env["res.config.settings"].create({"kk_auto_anonymise": True}).execute()
+        customers = self.env["res.partner"]
+        for name in ("En", "To", "Tre"):
+            customer = self.env["res.partner"].create({"name": name, "email": f"{name.lower()}@x.example"})
+            self._pay(self._invoice(customer, 100, "2018-06-01"), 100, "2018-06-10")
+            customers |= customer
+        customers.with_user(self.officer).action_kk_restrict()
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        progress = []
+        with patch.object(type(self.env["ir.cron"]), "_notify_progress", autospec=True) as notify:
+            notify.side_effect = lambda cron, done, remaining, deactivate=False: progress.append((done, remaining))
+            Partner._cron_kk_anonymise_expired(batch_size=2)
+            self.assertEqual(len(customers.filtered("kk_anonymised")), 2)
+            Partner._cron_kk_anonymise_expired(batch_size=2)
+            self.assertEqual(customers.filtered("kk_anonymised"), customers)
+            Partner._cron_kk_anonymise_expired(batch_size=2)
+        self.assertEqual(progress, [(2, 1), (1, 0), (0, 0)])

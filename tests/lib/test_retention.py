@@ -45,3 +45,17 @@ def test_retention_ends_five_fiscal_years_after_the_document_s_year(document, la
 def test_retention_runs_to_and_including_its_last_day(today, running):
     assert retention.retention_running(date(2031, 12, 31), today) is running
     assert retention.retention_running(False, today) is False
+
+
+@pytest.mark.parametrize(
+    ("day", "after"),
+    [
+        (date(2025, 12, 31), date(2026, 1, 1)),
+        (date(2028, 2, 28), date(2028, 2, 29)),
+        (date(2026, 6, 30), date(2026, 7, 1)),
+    ],
+)
+def test_first_day_after(day, after):
+    assert retention.first_day_after(day) == after
+    assert not retention.retention_running(day, after)
+    assert retention.retention_running(day, retention.first_day_after(day) - (after - day))
