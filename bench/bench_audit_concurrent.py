@@ -28,59 +28,14 @@ from bench_concurrent_create import (
     LOGIN,
     PASSWORD,
     PROJECT_DIR,
-    SERVER_START_TIMEOUT,
     TimeoutTransport,
     bash,
     build_database,
-    free_port,
+    start_server,
 )
 
 GOAL = 1.25  # trail on / trail off, elapsed time
 WARM_UP = 20  # writes per client before the timed runs
-
-
-def start_server(env_info, db, workers, log):
-    """An Odoo server with ``workers`` worker processes for ``db`` on a free port; returns (process, url).
-
-    Started through ``bench/prefork_server.py`` (odoo-bin without the bus process, which XML-RPC does not need)
-    with ``ODOO_SRC`` on the path; stopping it (SIGTERM) stops its workers.
-    """
-    port, gevent_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [
-            env_info["PY"],
-            str(PROJECT_DIR / "bench" / "prefork_server.py"),
-            "-c",
-            env_info["ODOO_RC"],
-            "-d",
-            db,
-            f"--db-filter=^{db}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            f"--gevent-port={gevent_port}",
-            f"--workers={workers}",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            # Odoo's retry loop says at INFO when a serialization failure is retried: those lines are counted.
-            "--log-handler=odoo.service.model:INFO",
-        ],
-        stdout=open(log, "a"),  # noqa: SIM115 - lives as long as the server
-        stderr=subprocess.STDOUT,
-        cwd=PROJECT_DIR,
-        env={**os.environ, "PYTHONPATH": env_info["ODOO_SRC"]},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server for {db} stopped; see {log}")
-        try:
-            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport()).version()
-            return process, url
-        except OSError:
-            time.sleep(1)
-    process.terminate()
-    raise RuntimeError(f"the server for {db} did not answer within {SERVER_START_TIMEOUT} s; see {log}")
 
 
 def client(args):
@@ -126,7 +81,8 @@ def main():
     else:
         bash(f"odoo_bin -d {args.db} -u kundekartotek --stop-after-init --log-level=warn >>{log} 2>&1", log)
 
-    process, url = start_server(env_info, args.db, args.clients, log)
+    # Odoo's retry loop says at INFO when a serialization failure is retried: those lines are counted.
+    process, url = start_server(env_info, args.db, log, workers=args.clients, log_handlers=["odoo.service.model:INFO"])
     try:
         common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport())
         uid = common.authenticate(args.db, LOGIN, PASSWORD, {})

@@ -70,13 +70,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(env_info, db, log):
-    """An Odoo server (threaded, no cron) for ``db`` on a free localhost port; returns (process, url)."""
+def start_server(env_info, db, log, workers=0, log_handlers=()):
+    """An Odoo server for ``db`` on a free localhost port, no cron; returns (process, url).
+
+    Threaded with ``workers=0``; with worker processes it runs through ``bench/prefork_server.py`` (odoo-bin without
+    the bus process, which XML-RPC does not need), and stopping it (SIGTERM) stops its workers.
+    """
     port, gevent_port = free_port(), free_port()
+    program = f"{env_info['ODOO_SRC']}/odoo-bin" if workers == 0 else str(PROJECT_DIR / "bench" / "prefork_server.py")
     process = subprocess.Popen(
         [
             env_info["PY"],
-            f"{env_info['ODOO_SRC']}/odoo-bin",
+            program,
             "-c",
             env_info["ODOO_RC"],
             "-d",
@@ -85,14 +90,21 @@ def start_server(env_info, db, log):
             "--http-interface=127.0.0.1",
             f"--http-port={port}",
             f"--gevent-port={gevent_port}",
-            "--workers=0",
+            f"--workers={workers}",
             "--max-cron-threads=0",
             "--log-level=warn",
+            *(f"--log-handler={handler}" for handler in log_handlers),
         ],
         stdout=open(log, "a"),  # noqa: SIM115 - lives as long as the server
         stderr=subprocess.STDOUT,
         cwd=PROJECT_DIR,
+        env={**os.environ, "PYTHONPATH": env_info["ODOO_SRC"]},
     )
+    return process, wait_for_server(process, port, db, log)
+
+
+def wait_for_server(process, port, db, log):
+    """The URL of the server ``process`` started on ``port``, once it answers XML-RPC (bounded wait)."""
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
@@ -100,7 +112,7 @@ def start_server(env_info, db, log):
             raise RuntimeError(f"the server for {db} stopped; see {log}")
         try:
             xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport()).version()
-            return process, url
+            return url
         except OSError:
             time.sleep(1)
     process.terminate()

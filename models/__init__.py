@@ -1,4 +1,5 @@
 from . import kundekartotek_append_only  # first: other models inherit it
+from . import kundekartotek_personal_id_log
 from . import kundekartotek_audit_log
 from . import kundekartotek_customer_category
 from . import kundekartotek_number_scheme

@@ -1,8 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
-from odoo.models import regex_field_agg
-from odoo.osv import expression
 
 LEGAL_BASES = [
     ("contract", "Contract"),
@@ -10,48 +8,11 @@ LEGAL_BASES = [
     ("consent", "Consent"),
     ("legitimate_interest", "Legitimate interest"),
 ]
-PERSONAL_ID_FIELD = "fodselsnummer"
-
-
-def groups_personal_id(fields, groupby):
-    """Whether a ``read_group`` with these specifications sends fødselsnumre: grouped by the field (each group
-    carries a number) or aggregated on it (``array_agg``, ``max``, … return numbers, counts are still processing).
-    """
-    groupby = [groupby] if isinstance(groupby, str) else groupby or []
-    if any(spec.split(":")[0] == PERSONAL_ID_FIELD for spec in groupby):
-        return True
-    for spec in fields or []:
-        match = regex_field_agg.match(spec)
-        if match:
-            name, func, fname = match.groups()
-            if fname == PERSONAL_ID_FIELD or (name == PERSONAL_ID_FIELD and func):
-                return True
-    return False
-
-
-def grouped_holders(records, groups):
-    """The records with a fødselsnummer in the returned groups (each group's ``__domain``), searched as the user."""
-    domains = [group["__domain"] for group in groups if group.get("__domain") is not None]
-    if not domains:
-        return records.browse()
-    return records.search(expression.AND([expression.OR(domains), [(PERSONAL_ID_FIELD, "!=", False)]]))
-
-
-def exported_holders(records, fields_to_export):
-    """The records (of the exported model) whose fødselsnummer an export with these columns contains."""
-    holders = records.browse()
-    for path in fields_to_export:
-        parts = path.split("/")
-        if parts[-1] != PERSONAL_ID_FIELD:
-            continue
-        found = records.mapped(".".join(parts[:-1])) if len(parts) > 1 else records
-        if found._name == records._name:
-            holders |= found.sudo().filtered(PERSONAL_ID_FIELD).sudo(records.env.su)
-    return holders
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "kundekartotek.personal.id.log.mixin"]
 
     # A recorded decision, not a figure derived from other fields: proposed once when the partner is created (see
     # create) and changed only by a person, never silently when the partner later moves between companies.
@@ -117,18 +78,15 @@ class ResPartner(models.Model):
         for partner in self:
             partner.access_log_count = counts.get(partner, 0)
 
-    def _read_format(self, fnames, load="_classic_read"):
-        """Log every fødselsnummer sent to a user: form, list, ``read``/``search_read`` over RPC all come here.
+    def _kk_personal_id_people(self):
+        return self
 
-        Reads done as superuser are the module's own work (masking, audit snapshots) and are not logged; neither
-        are empty values: nothing was read.
-        """
-        result = super()._read_format(fnames, load=load)
-        if fnames and PERSONAL_ID_FIELD in fnames and not self.env.su:
-            ids = [values["id"] for values in result if values.get(PERSONAL_ID_FIELD)]
-            if ids:
-                self.env["kundekartotek.access.log"]._kk_log(self.browse(ids), "read_personal_id")
-        return result
+    def _kk_personal_id_notes(self, count):
+        return {
+            "read": False,
+            "group": _("Grouped read"),
+            "export": _("Spreadsheet export of %(count)s records", count=count),
+        }
 
     def web_read(self, specification):
         """Run the form's read in a read/write transaction: it may have to write the access log.
@@ -139,31 +97,6 @@ class ResPartner(models.Model):
         return super().web_read(specification)
 
     web_read._readonly = False
-
-    def export_data(self, fields_to_export):
-        """Log the export of fødselsnumre from the list view's *Export* (the file leaves the register)."""
-        result = super().export_data(fields_to_export)
-        if not self.env.su:
-            exported = exported_holders(self, fields_to_export)
-            if exported:
-                self.env["kundekartotek.access.log"]._kk_log(
-                    exported, "export_personal_id", _("Spreadsheet export of %(count)s records", count=len(self))
-                )
-        return result
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """Log the fødselsnumre a grouped read sends: grouped by the number, or aggregated on it.
-
-        Every grouped read of the web client and over RPC (``web_read_group``, ``read_progress_bar``) comes here;
-        the people logged are those with a number in the groups returned.
-        """
-        result = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        if not self.env.su and groups_personal_id(fields, groupby):
-            holders = grouped_holders(self, result)
-            if holders:
-                self.env["kundekartotek.access.log"]._kk_log(holders, "read_personal_id", _("Grouped read"))
-        return result
 
     def action_kk_record_consent(self):
         """Open the consent wizard for this person (``default_state`` in the context: given or withdrawn)."""

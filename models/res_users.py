@@ -1,8 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import _, api, models
-
-from .res_partner_privacy import PERSONAL_ID_FIELD, exported_holders, grouped_holders, groups_personal_id
+from odoo import _, models
 
 REQUIRE_2FA_PARAM = "kundekartotek.require_2fa"
 # The roles that can change the register's rules, reach every customer's personal data, read the full
@@ -16,44 +14,20 @@ GROUPS_2FA = (
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _name = "res.users"
+    _inherit = ["res.users", "kundekartotek.personal.id.log.mixin"]
 
-    def _read_format(self, fnames, load="_classic_read"):
-        """Log the fødselsnummer read through a user: ``res.users`` inherits the partner's fields (``_inherits``),
-        so ``read`` of ``fodselsnummer`` on a user never passes through ``res.partner._read_format``."""
-        result = super()._read_format(fnames, load=load)
-        if fnames and PERSONAL_ID_FIELD in fnames and not self.env.su:
-            ids = [values["id"] for values in result if values.get(PERSONAL_ID_FIELD)]
-            if ids:
-                self.env["kundekartotek.access.log"]._kk_log(
-                    self.browse(ids).partner_id, "read_personal_id", _("Read through the user record")
-                )
-        return result
+    # res.users inherits the partner's fields (``_inherits``): a read of ``fodselsnummer`` on a user never passes
+    # through res.partner's methods, so users log it themselves, naming the user's partner.
+    def _kk_personal_id_people(self):
+        return self.partner_id
 
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """Log the fødselsnumre a grouped read of users sends (grouped by the number, or aggregated on it)."""
-        result = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        if not self.env.su and groups_personal_id(fields, groupby):
-            holders = grouped_holders(self, result)
-            if holders:
-                self.env["kundekartotek.access.log"]._kk_log(
-                    holders.partner_id, "read_personal_id", _("Grouped read of users")
-                )
-        return result
-
-    def export_data(self, fields_to_export):
-        """Log an export of users with their fødselsnummer, as for partners."""
-        result = super().export_data(fields_to_export)
-        if not self.env.su:
-            exported = exported_holders(self, fields_to_export)
-            if exported:
-                self.env["kundekartotek.access.log"]._kk_log(
-                    exported.partner_id,
-                    "export_personal_id",
-                    _("Spreadsheet export of %(count)s users", count=len(self)),
-                )
-        return result
+    def _kk_personal_id_notes(self, count):
+        return {
+            "read": _("Read through the user record"),
+            "group": _("Grouped read of users"),
+            "export": _("Spreadsheet export of %(count)s users", count=count),
+        }
 
     def _mfa_type(self):
         """Managers, privacy officers, readers of fødselsnumre and auditors without an authenticator app get Odoo's
