@@ -45,6 +45,14 @@ ERASED_FIELDS = (
 # data and keys of the VAT reporting, so they stay on business customers.
 PRIVATE_ERASED_FIELDS = ("vat", "company_registry")
 
+# What the bookkeeping facts' queries read, flushed before they run.
+BOOKKEEPING_READS = {
+    "account.move": ["company_id", "date", "partner_id", "posted_before", "state"],
+    "account.move.line": ["account_id", "amount_residual", "move_id", "parent_state", "partner_id", "reconciled"],
+    "account.account": ["account_type"],
+    "res.partner": ["commercial_partner_id"],
+}
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -211,8 +219,8 @@ class ResPartner(models.Model):
         }
         if not key_ids:
             return facts
-        for model in ("account.move", "account.move.line", "res.partner"):
-            self.env[model].flush_model()
+        for model, fnames in BOOKKEEPING_READS.items():
+            self.env[model].flush_model(fnames)
         Company = self.env["res.company"].sudo()
         for ids in split_every(1000, key_ids, tuple):
             if own:

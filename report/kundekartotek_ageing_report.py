@@ -20,6 +20,37 @@ def bucket_condition(days, bucket):
     return SQL(" AND ").join(SQL("%s %s %s", days, SQL_OPERATORS[op], limit) for op, limit in bucket.conditions())
 
 
+# What the ageing query reads, flushed before it runs (an entry's state reaches its lines as ``parent_state``).
+AGEING_READS = {
+    "account.move": ["state"],
+    "account.move.line": [
+        "account_id",
+        "amount_residual",
+        "amount_residual_currency",
+        "company_currency_id",
+        "company_id",
+        "currency_id",
+        "date",
+        "date_maturity",
+        "invoice_date",
+        "move_id",
+        "parent_state",
+        "partner_id",
+    ],
+    "account.partial.reconcile": [
+        "amount",
+        "credit_amount_currency",
+        "credit_move_id",
+        "debit_amount_currency",
+        "debit_move_id",
+        "kk_credit_date",
+        "kk_debit_date",
+        "max_date",
+    ],
+    "account.account": ["account_type"],
+}
+
+
 class KundekartotekAgeingReport(models.Model):
     """Open receivable items as of a date, one row per journal item, with its residual spread over the buckets.
 
@@ -105,8 +136,8 @@ class KundekartotekAgeingReport(models.Model):
     def _table_query(self):
         # The view reads journal items and reconciliations in SQL: write what the ORM still holds in memory first,
         # or an invoice posted or paid in the same transaction would be missing from the figures.
-        for model in ("account.move", "account.move.line", "account.partial.reconcile"):
-            self.env[model].flush_model()
+        for model, fnames in AGEING_READS.items():
+            self.env[model].flush_model(fnames)
         context = self.env.context
         as_of = fields.Date.to_date(context.get("kk_as_of")) or fields.Date.context_today(self)
         ranges = buckets(context.get("kk_edges"))
