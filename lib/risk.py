@@ -189,9 +189,7 @@ def contributions(model, values):
     """Each feature's push on the log-odds, against a customer at the training average (0 for the average)."""
     return [
         coef * (value - mean) / scale
-        for coef, value, mean, scale in zip(
-            model["coefficients"], values, model["means"], model["scales"], strict=True
-        )
+        for coef, value, mean, scale in zip(model["coefficients"], values, model["means"], model["scales"], strict=True)
     ]
 
 
@@ -250,9 +248,7 @@ def reliability(labels, scores, bins=10):
     """Per probability bin [i/bins, (i+1)/bins): (bin, count, mean predicted, share that was late)."""
     table = []
     for b in range(bins):
-        members = [
-            (p, y) for p, y in zip(scores, labels, strict=True) if min(int(p * bins), bins - 1) == b
-        ]
+        members = [(p, y) for p, y in zip(scores, labels, strict=True) if min(int(p * bins), bins - 1) == b]
         if members:
             table.append(
                 (
@@ -265,4 +261,3 @@ def reliability(labels, scores, bins=10):
         else:
             table.append((b, 0, None, None))
     return table
-
