@@ -38,3 +38,5 @@ from . import res_company_tiers
 from . import res_company_risk
 from . import res_config_settings_tiers
 from . import res_partner_tiers
+from . import kundekartotek_risk_model
+from . import res_partner_risk
