@@ -141,6 +141,15 @@ class TestPaymentRisk(ReceivablesCommon):
         self.assertEqual(answer["params"]["type"], "success")
         self.assertTrue(Model.sudo().search([("company_id", "=", self.company.id)]).model_data)
 
+    def test_a_merge_carries_the_scores_over(self):
+        kept = self.env["res.partner"].sudo().create({"name": "Beholdt AS", "is_company": True})
+        merged = self.env["res.partner"].sudo().create({"name": "Sammenslått AS", "is_company": True})
+        with risk_writes(self.env):
+            merged.write({"kk_risk_probability": 0.4, "kk_risk_class_suggested": "credit"})
+        self.env["base.partner.merge.automatic.wizard"].sudo()._merge((kept | merged).ids, kept, extra_checks=False)
+        self.assertFalse(merged.exists())
+        self.assertEqual(kept.sudo().kk_risk_probability, 0.4)
+
 
 @tagged("post_install", "-at_install")
 class TestPaymentRiskOverRpc(HttpCase):
