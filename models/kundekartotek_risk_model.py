@@ -154,7 +154,7 @@ class KundekartotekRiskModel(models.Model):
     @api.model
     def _cron_kk_retrain(self):
         """Weekly: retrain every company's model on its history and score its customers again."""
-        for company in self.env["res.company"].sudo().search([], order="id"):
+        for company in self.env["res.company"].sudo().search([("active", "=", True)], order="id"):
             self._kk_train(company)
 
     @api.model

@@ -141,6 +141,13 @@ class TestPaymentRisk(ReceivablesCommon):
         self.assertEqual(answer["params"]["type"], "success")
         self.assertTrue(Model.sudo().search([("company_id", "=", self.company.id)]).model_data)
 
+    @freeze_time(TODAY)
+    def test_the_weekly_cron_trains_every_company_and_scores(self):
+        self.env["kundekartotek.risk.model"]._cron_kk_retrain()
+        record = self.env["kundekartotek.risk.model"].sudo().search([("company_id", "=", self.company.id)])
+        self.assertEqual(record.row_count, 33)
+        self.assertGreater(self.late.sudo().kk_risk_probability, 0.5)
+
     def test_a_merge_carries_the_scores_over(self):
         kept = self.env["res.partner"].sudo().create({"name": "Beholdt AS", "is_company": True})
         merged = self.env["res.partner"].sudo().create({"name": "Sammenslått AS", "is_company": True})
