@@ -35,3 +35,9 @@ from . import res_config_settings_reminder
 from . import kundekartotek_reminder
 from . import res_partner_reminder
 from . import account_partial_reconcile
+from . import res_company_tiers
+from . import res_company_risk
+from . import res_config_settings_tiers
+from . import res_partner_tiers
+from . import kundekartotek_risk_model
+from . import res_partner_risk

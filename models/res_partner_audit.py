@@ -41,6 +41,7 @@ DEFAULT_AUDIT_FIELDS = (
     "active",
     "legal_basis",
     "legal_basis_note",
+    "kk_tier_locked",
 )
 MASKED_FIELDS = {"fodselsnummer"}
 # Set in the cursor's transaction data (never in the context, which any RPC caller controls) while code that writes

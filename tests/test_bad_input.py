@@ -171,10 +171,24 @@ class TestBadInput(HttpCase):
                 "register_file": base64.b64encode(b"0150\tOSLO\t0301\tOSLO\tG\r\n").decode(),
             },
             "kundekartotek.renumber": {"partner_id": cls.customer.id, "reason": "x"},
+            "kundekartotek.risk.model": {},
+            "kundekartotek.tier.preview": {},
+            "kundekartotek.tier.preview.line": {
+                "preview_id": env["kundekartotek.tier.preview"].create({}).id,
+                "partner_id": cls.customer.id,
+                "field_name": "value_tier",
+                "new_value": "a",
+            },
         }
+        env["kundekartotek.risk.model"]._kk_train(env.company)  # written by the module only
         cls.records = {}
         for model, values in cls.base_values.items():
-            if model in ("kundekartotek.audit.log", "kundekartotek.audit.seal", "kundekartotek.access.log"):
+            if model in (
+                "kundekartotek.audit.log",
+                "kundekartotek.audit.seal",
+                "kundekartotek.access.log",
+                "kundekartotek.risk.model",
+            ):
                 cls.records[model] = env[model].sudo().search([], limit=1)  # written by the module only
             elif model == "res.partner":
                 cls.records[model] = cls.customer

@@ -3,6 +3,7 @@
 from odoo import models
 
 from ..models.res_partner_brreg import register_writes
+from ..models.res_partner_risk import risk_writes
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -43,7 +44,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         return super()._update_foreign_keys(src_partners, dst_partner)
 
     def _update_values(self, src_partners, dst_partner):
-        """Core copies every stored field of the sources, the register's suggestion too, which only the register
-        check may write: the merge carries it over like the other fields."""
-        with register_writes(self.env):
+        """Core copies every stored field of the sources, the register's suggestion and the risk scores too, which
+        only the register check and the scoring may write: the merge carries them over like the other fields."""
+        with register_writes(self.env), risk_writes(self.env):
             return super()._update_values(src_partners, dst_partner)

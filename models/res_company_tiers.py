@@ -1,0 +1,77 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    """The rules of automatic categorisation, per company: value tier by revenue share, payment class by behaviour."""
+
+    _inherit = "res.company"
+
+    kk_tier_auto = fields.Boolean(
+        string="Categorise customers every month",
+        help="Apply the rules below to the customers once a month. Customers locked against the rules are left as "
+        "they are. The rules can also be previewed and applied by hand at any time.",
+    )
+    kk_tier_a_share = fields.Float(
+        string="Tier A: share of revenue (%)",
+        default=80.0,
+        digits=(5, 2),
+        help="The largest customers that together make up this share of the last 12 months' revenue are A.",
+    )
+    kk_tier_b_share = fields.Float(
+        string="Tier B: next share of revenue (%)",
+        default=15.0,
+        digits=(5, 2),
+        help="The customers that make up the next share of revenue are B; the rest are C.",
+    )
+    kk_class_min_invoices = fields.Integer(
+        string="Payment class: invoices needed",
+        default=3,
+        help="Payment behaviour changes a payment class only for customers with at least this many invoices paid "
+        "in the last 12 months.",
+    )
+    kk_class_max_late_share = fields.Float(
+        string="Payment class: late share allowed (%)",
+        default=50.0,
+        digits=(5, 2),
+        help="Customers who paid more than this share of their invoices after the due date are proposed as risk "
+        "customers; risk customers at or below it (and not flagged by the register) are proposed as credit.",
+    )
+
+    @api.constrains("kk_tier_a_share", "kk_tier_b_share", "kk_class_max_late_share", "kk_class_min_invoices")
+    def _check_kk_tier_rules(self):
+        for company in self:
+            a_share, b_share = company.kk_tier_a_share, company.kk_tier_b_share
+            if not (0 < a_share <= 100 and 0 <= b_share and a_share + b_share <= 100):
+                raise ValidationError(
+                    _(
+                        "Tier shares of %(company)s: A must be above 0 and A + B at most 100 %%.",
+                        company=company.name,
+                    )
+                )
+            if not 0 <= company.kk_class_max_late_share <= 100 or company.kk_class_min_invoices < 1:
+                raise ValidationError(
+                    _(
+                        "Payment-class rules of %(company)s: the late share is a percentage from 0 to 100 and at "
+                        "least one invoice is needed.",
+                        company=company.name,
+                    )
+                )
+
+    def _kk_tier_branches(self):
+        """The company and its branches: their invoices count as the company's revenue."""
+        self.ensure_one()
+        return self.env["res.company"].sudo().search([("id", "child_of", self.id)])
+
+    def _kk_tier_owns_shared(self):
+        """Whether this company's rules classify the customers shared by all companies (no company set).
+
+        The tier and payment class are one value per customer: if every company's rules wrote them, a shared
+        customer would swing between the companies' results every month. The first company (lowest id) with the
+        monthly rules switched on decides; with none switched on, whoever runs the rules by hand.
+        """
+        self.ensure_one()
+        first = self.env["res.company"].sudo().search([("kk_tier_auto", "=", True)], order="id", limit=1)
+        return not first or first == self
