@@ -36,3 +36,4 @@ from . import res_partner_reminder
 from . import account_partial_reconcile
 from . import kundekartotek_readable
 from . import kundekartotek_audit_save
+from . import res_partner_customer_list

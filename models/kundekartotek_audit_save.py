@@ -89,4 +89,3 @@ class KundekartotekAuditSave(models.Model):
             "res_id": self.partner_id.id,
             "view_mode": "form",
         }
-

@@ -25,8 +25,10 @@ class TestAuditReadable(TransactionCase):
         cls.auditor.lang = "nb_NO"
         # A save is one person's write at one moment (to the second): three saves, a minute apart.
         with freeze_time("2026-11-30 10:00:00"):
-            cls.partner = cls.env["res.partner"].with_user(cls.clerk).create(
-                {"name": "Lesbar AS", "is_company": True, "city": "Oslo", "customer_type": "business"}
+            cls.partner = (
+                cls.env["res.partner"]
+                .with_user(cls.clerk)
+                .create({"name": "Lesbar AS", "is_company": True, "city": "Oslo", "customer_type": "business"})
             )
         with freeze_time("2026-11-30 10:01:00"):
             cls.partner.with_user(cls.clerk).write({"credit_limit": 50000.0, "city": "Bergen"})
@@ -47,8 +49,11 @@ class TestAuditReadable(TransactionCase):
     def test_labels_and_values_in_the_readers_language(self):
         entry = self._entry("credit_limit", user=self.auditor).with_context(lang="nb_NO")
         self.assertEqual(entry.field_label, "Credit Limit")  # as stored
-        label = self.env["res.partner"].with_context(lang="nb_NO")._fields["credit_limit"]._description_string(
-            self.env(context={"lang": "nb_NO"})
+        label = (
+            self.env["res.partner"]
+            .with_context(lang="nb_NO")
+            ._fields["credit_limit"]
+            ._description_string(self.env(context={"lang": "nb_NO"}))
         )
         self.assertEqual(entry.field_display, label)
         # Norwegian grouping and decimal comma, never "50000.0".
