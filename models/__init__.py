@@ -37,3 +37,4 @@ from . import account_partial_reconcile
 from . import kundekartotek_readable
 from . import kundekartotek_audit_save
 from . import res_partner_customer_list
+from . import res_partner_card
