@@ -64,6 +64,7 @@
         "views/kundekartotek_audit_save_views.xml",
         "views/res_partner_customer_list_views.xml",
         "views/res_partner_card_views.xml",
+        "views/kundekartotek_settings_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -38,3 +38,4 @@ from . import kundekartotek_readable
 from . import kundekartotek_audit_save
 from . import res_partner_customer_list
 from . import res_partner_card
+from . import res_partner_language
