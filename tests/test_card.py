@@ -59,12 +59,12 @@ class TestCard(ReceivablesCommon):
             names,
         )
         ledger = self.customer.action_kk_open_ledger()
-        wizard = self.env[ledger["res_model"]].with_context(ledger["context"]).create({})
+        wizard = self.env[ledger["res_model"]].with_context(**ledger["context"]).create({})
         self.assertEqual(wizard.partner_ids, self.customer)
         with freeze_time(DAY):
             ageing = self.customer.action_kk_open_ageing()
         self.assertEqual(ageing["context"]["kk_as_of"], "2026-02-28")  # the last month-end
-        rows = self.env[ageing["res_model"]].with_context(ageing["context"]).search(ageing["domain"])
+        rows = self.env[ageing["res_model"]].with_context(**ageing["context"]).search(ageing["domain"])
         self.assertEqual(rows.move_id, self.invoice_jan | self.invoice_feb)
 
     @freeze_time(DAY)
@@ -72,7 +72,7 @@ class TestCard(ReceivablesCommon):
         action = self.customer.action_kk_confirm_reminder()
         self.assertEqual(action["res_model"], "kundekartotek.send.confirm")
         self.assertFalse(self.env["kundekartotek.reminder"].search([("partner_id", "=", self.customer.id)]))
-        wizard = Form(self.Confirm.with_context(action["context"])).save()
+        wizard = Form(self.Confirm.with_context(**action["context"])).save()
         self.assertEqual(wizard.amount, 1000.0)  # only the overdue invoice
         self.assertEqual(str(wizard.deadline), "2026-03-15")  # 14 days, the company's setting
         self.assertIn("15.03.2026", wizard.with_context(lang="nb_NO").summary)
