@@ -165,6 +165,9 @@ class TestWebButtons(HttpCase):
             "kundekartotek.audit.log": env["kundekartotek.audit.log"].search(
                 [("partner_id", "=", cls.customer.id)], limit=1
             ),
+            "kundekartotek.audit.save": env["kundekartotek.audit.save"].search(
+                [("partner_id", "=", cls.customer.id)], limit=1
+            ),
             "kundekartotek.ageing.report": env["kundekartotek.ageing.report"]
             .with_context(**as_of)
             .search([("partner_id", "=", cls.customer.id)], limit=1),
@@ -426,8 +429,20 @@ class TestWebButtons(HttpCase):
         # The wizard is on screen: press its buttons, and the buttons of its lines (e.g. "Select" on a result).
         arch = etree.fromstring(form["arch"])
         done = set(chain)
+        # The settings page holds every app's settings: the module's own buttons are the ones to press there.
+        own = self._module_buttons() if model == "res.config.settings" else None
         for node, button_model in self._buttons_of(arch, model):
-            if (button_model, node.get("name")) in done or node.get("type") != "object":
+            if (button_model, node.get("name")) in done:
+                continue
+            if own is not None and (button_model, node.get("type"), node.get("name")) not in own:
+                continue
+            if node.get("type") == "action" and button_model == model:
+                done.add((button_model, node.get("name")))
+                label = f"{where} → {button_model}.{node.get('name')}"
+                record = self.env[model].browse(res_id)
+                self._press_action_button(user, int(node.get("name")), record, context, chain, label)
+                continue
+            if node.get("type") != "object":
                 continue
             done.add((button_model, node.get("name")))
             ids = [res_id] if button_model == model else self._line_ids(node, arch, record, model_fields)
