@@ -427,7 +427,11 @@ class TestWebButtons(HttpCase):
                 report_action = {"report_name": report.report_name, "report_type": report.report_type}
                 self._download(user, report_action, {**context, "active_ids": [res_id]}, f"{where} → print")
         # The wizard is on screen: press its buttons, and the buttons of its lines (e.g. "Select" on a result).
-        arch = etree.fromstring(form["arch"])
+        self._press_wizard_buttons(user, model, res_id, record, form["arch"], model_fields, context, chain, where)
+
+    def _press_wizard_buttons(self, user, model, res_id, record, form_arch, model_fields, context, chain, where):
+        """Press the buttons of a wizard on screen (object buttons, and action buttons of the settings page)."""
+        arch = etree.fromstring(form_arch)
         done = set(chain)
         # The settings page holds every app's settings: the module's own buttons are the ones to press there.
         own = self._module_buttons() if model == "res.config.settings" else None
@@ -439,8 +443,8 @@ class TestWebButtons(HttpCase):
             if node.get("type") == "action" and button_model == model:
                 done.add((button_model, node.get("name")))
                 label = f"{where} → {button_model}.{node.get('name')}"
-                record = self.env[model].browse(res_id)
-                self._press_action_button(user, int(node.get("name")), record, context, chain, label)
+                wizard = self.env[model].browse(res_id)
+                self._press_action_button(user, int(node.get("name")), wizard, context, chain, label)
                 continue
             if node.get("type") != "object":
                 continue
