@@ -30,7 +30,7 @@ class KundekartotekSendConfirm(models.TransientModel):
     amount = fields.Monetary(compute="_compute_summary", string="Amount")
     deadline = fields.Date(compute="_compute_summary", string="To be paid by")
     summary = fields.Char(compute="_compute_summary")
-    language_warning = fields.Char(compute="_compute_summary")
+    language_warning = fields.Char(string="Language warning", compute="_compute_summary")
 
     @api.depends("partner_id", "kind", "as_of")
     @api.depends_context("lang")
