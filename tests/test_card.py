@@ -139,3 +139,39 @@ class TestAgeingPresets(ReceivablesCommon):
         self.assertEqual(form.preset, "other")
         action = form.save().with_context(lang="nb_NO").action_open()
         self.assertIn("05.03.2026", action["name"])
+
+
+@tagged("post_install", "-at_install")
+class TestDrillDown(ReceivablesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Drill AS", "is_company": True, "customer_rank": 1})
+        cls.customer.ref = "K-4711"
+        cls.overdue = cls._invoice(cls.customer, 700, "2026-01-01", "2026-01-31")
+        cls.not_due = cls._invoice(cls.customer, 300, "2026-02-15", "2026-03-15")
+
+    @freeze_time("2026-03-01")
+    def test_overdue_items_show_due_date_and_open_amount(self):
+        action = self.customer.with_context(kk_overdue=True).action_kk_open_receivables()
+        views = self.env["account.move.line"].get_views(action["views"])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        self.assertTrue(arch.xpath("//field[@name='date_maturity']"))
+        self.assertTrue(arch.xpath("//field[@name='amount_residual']"))
+        lines = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual((lines.move_id, lines.amount_residual), (self.overdue, 700.0))
+
+    def test_ageing_rows_say_not_due_and_lead_to_the_customer(self):
+        context = {"kk_as_of": "2026-02-28", "kk_age_by": "due", "kk_edges": None, "kk_company_ids": None}
+        rows = (
+            self.env["kundekartotek.ageing.report"]
+            .with_context(**context)
+            .search([("partner_id", "=", self.customer.id)], order="date_maturity")
+        )
+        self.assertEqual(rows.mapped("age_label"), ["28 days", "Not due"])
+        self.assertEqual(rows.mapped("customer_ref"), ["K-4711", "K-4711"])
+        self.assertEqual(rows[0].action_kk_open_customer()["res_id"], self.customer.id)
+        items = rows[0].action_kk_open_customer_items()
+        self.assertEqual(self.env["account.move.line"].search(items["domain"]).move_id, self.overdue | self.not_due)
+        on_due_date = rows.with_context(**dict(context, kk_as_of="2026-01-31"))
+        self.assertEqual(on_due_date.filtered(lambda r: r.move_id == self.overdue).age_label, "Not due")
