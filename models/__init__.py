@@ -41,3 +41,8 @@ from . import res_config_settings_tiers
 from . import res_partner_tiers
 from . import kundekartotek_risk_model
 from . import res_partner_risk
+from . import kundekartotek_readable
+from . import kundekartotek_audit_save
+from . import res_partner_customer_list
+from . import res_partner_card
+from . import res_partner_language

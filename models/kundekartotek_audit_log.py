@@ -111,7 +111,7 @@ class KundekartotekAuditLog(models.Model):
         readonly=True,
         required=True,
     )
-    field_name = fields.Char(string="Field", readonly=True)
+    field_name = fields.Char(string="Technical field name", readonly=True)
     field_label = fields.Char(string="Field label", readonly=True)
     old_value = fields.Text(readonly=True)
     new_value = fields.Text(readonly=True)
@@ -121,10 +121,31 @@ class KundekartotekAuditLog(models.Model):
     )
     previous_hash = fields.Char(readonly=True)
     entry_hash = fields.Char(readonly=True, index=True)
+    # What the trail shows a reader: computed from the stored columns, never stored, so the hash and what it covers
+    # stay as written. Labels in the reader's language, values formatted as on the card.
+    field_display = fields.Char(string="Field", compute="_compute_display")
+    old_display = fields.Char(string="Before", compute="_compute_display")
+    new_display = fields.Char(string="After", compute="_compute_display")
 
     _sql_constraints = [
         ("sequence_uniq", "unique(sequence)", "Two audit entries cannot hold the same place in the chain."),
     ]
+
+    @api.depends("res_model", "field_name", "field_label", "old_value", "new_value", "action")
+    @api.depends_context("lang")
+    def _compute_display(self):
+        Readable = self.env["kundekartotek.readable"]
+        for entry in self:
+            model = self.env[entry.res_model] if entry.res_model in self.env else None
+            field = model._fields.get(entry.field_name) if model is not None and entry.field_name else None
+            if not field:
+                entry.field_display = entry.field_label or entry.field_name or ""
+                entry.old_display, entry.new_display = entry.old_value or "", entry.new_value or ""
+                continue
+            entry.field_display = field._description_string(self.env)
+            # A creation has no "before": an empty old value there is nothing, not "No".
+            entry.old_display = "" if entry.action == "create" else Readable._kk_stored_text(field, entry.old_value)
+            entry.new_display = Readable._kk_stored_text(field, entry.new_value)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -32,7 +32,7 @@ class KundekartotekNumberScheme(models.Model):
     _order = "company_id, sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(
         default=True,

@@ -169,12 +169,12 @@ class ResPartner(models.Model):
         return super().unlink()
 
     def action_kk_open_audit_log(self):
-        """The audit trail of this customer."""
+        """The audit trail of this customer, one row per save."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.display_name,
-            "res_model": "kundekartotek.audit.log",
+            "res_model": "kundekartotek.audit.save",
             "view_mode": "list,form",
             "domain": [("res_model", "=", "res.partner"), ("res_id", "=", self.id)],
         }

@@ -372,6 +372,7 @@ class ResPartner(models.Model):
         register's fields count (``BRREG_FIELDS``), in that order.
         """
         partner = self[:1]
+        Readable = self.env["kundekartotek.readable"]
         diff = []
         for name in BRREG_FIELDS:
             if name not in values or name not in self._fields:
@@ -379,25 +380,19 @@ class ResPartner(models.Model):
             new, field = values[name], self._fields[name]
             current = partner[name] if partner else None
             if field.type == "many2one":
-                new_record = self.env[field.comodel_name].browse(new or [])
-                if partner and current == new_record:
-                    continue
-                old_text, new_text = current.display_name if partner else "", new_record.display_name or ""
-            elif field.type == "selection":
-                labels = dict(field._description_selection(self.env))
-                if partner and (current or False) == (new or False):
-                    continue
-                old_text, new_text = labels.get(current, ""), labels.get(new, "")
+                new = self.env[field.comodel_name].browse(new or [])
+                same = current == new
             elif field.type == "boolean":
-                if partner and bool(current) == bool(new):
-                    continue
-                old_text = (_("Yes") if current else _("No")) if partner else ""
-                new_text = _("Yes") if new else _("No")
+                same = bool(current) == bool(new)
+            elif field.type == "selection":
+                same = (current or False) == (new or False)
             else:
                 # The register writes names and towns in capitals: "Nordlys Elektro AS" is no change.
-                if partner and (current or "").casefold() == (new or "").casefold():
-                    continue
-                old_text, new_text = current or "", new or ""
+                same = (current or "").casefold() == (new or "").casefold()
+            if partner and same:
+                continue
+            old_text = Readable._kk_text(field, current) if partner else ""
+            new_text = Readable._kk_text(field, new)
             label = self._kk_brreg_labels().get(name) or field._description_string(self.env)
             diff.append((name, label, old_text or "", new_text or ""))
         return diff

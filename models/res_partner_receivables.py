@@ -185,6 +185,10 @@ class ResPartner(models.Model):
             "name": name,
             "res_model": "account.move.line",
             "view_mode": "list,form",
+            "views": [
+                (self.env.ref("kundekartotek.account_move_line_view_list_open_items").id, "list"),
+                (False, "form"),
+            ],
             "domain": domain,
             "context": {"create": False, "search_default_group_by_move": False},
         }

@@ -86,6 +86,12 @@ class KundekartotekAgeingReport(models.Model):
         readonly=True,
         depends_context=FIGURES_CONTEXT,
     )
+    customer_ref = fields.Char(related="partner_id.commercial_partner_id.ref", string="Customer number")
+    age_label = fields.Char(
+        string="Days overdue",
+        compute="_compute_age_label",
+        help="How long the item has been overdue on the as-of date; items not due yet say so.",
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     company_currency_id = fields.Many2one("res.currency", readonly=True)
     residual_currency = fields.Monetary(
@@ -294,6 +300,29 @@ class KundekartotekAgeingReport(models.Model):
         rows = [(partner_id, *names.get(partner_id, without), values) for partner_id, values in per_partner.items()]
         rows.sort(key=lambda row: row[2].lower())
         return rows, total
+
+    @api.depends("days_overdue")
+    @api.depends_context(*FIGURES_CONTEXT, "lang")
+    def _compute_age_label(self):
+        for row in self:
+            days = row.days_overdue
+            row.age_label = _("Not due") if days <= 0 else _("%(days)s days", days=days)
+
+    def action_kk_open_customer_items(self):
+        """The customer's open items today (due date, open amount), where its card, statement and reminder are."""
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id.action_kk_open_receivables()
+
+    def action_kk_open_customer(self):
+        """The customer's card: statement, ledger and reminder at its top."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.commercial_partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
     def action_open_move(self):
         """Drill down from an ageing row to its invoice, credit note or payment entry."""

@@ -165,6 +165,9 @@ class TestWebButtons(HttpCase):
             "kundekartotek.audit.log": env["kundekartotek.audit.log"].search(
                 [("partner_id", "=", cls.customer.id)], limit=1
             ),
+            "kundekartotek.audit.save": env["kundekartotek.audit.save"].search(
+                [("partner_id", "=", cls.customer.id)], limit=1
+            ),
             "kundekartotek.ageing.report": env["kundekartotek.ageing.report"]
             .with_context(**as_of)
             .search([("partner_id", "=", cls.customer.id)], limit=1),
@@ -424,10 +427,26 @@ class TestWebButtons(HttpCase):
                 report_action = {"report_name": report.report_name, "report_type": report.report_type}
                 self._download(user, report_action, {**context, "active_ids": [res_id]}, f"{where} → print")
         # The wizard is on screen: press its buttons, and the buttons of its lines (e.g. "Select" on a result).
-        arch = etree.fromstring(form["arch"])
+        self._press_wizard_buttons(user, model, res_id, record, form["arch"], model_fields, context, chain, where)
+
+    def _press_wizard_buttons(self, user, model, res_id, record, form_arch, model_fields, context, chain, where):
+        """Press the buttons of a wizard on screen (object buttons, and action buttons of the settings page)."""
+        arch = etree.fromstring(form_arch)
         done = set(chain)
+        # The settings page holds every app's settings: the module's own buttons are the ones to press there.
+        own = self._module_buttons() if model == "res.config.settings" else None
         for node, button_model in self._buttons_of(arch, model):
-            if (button_model, node.get("name")) in done or node.get("type") != "object":
+            if (button_model, node.get("name")) in done:
+                continue
+            if own is not None and (button_model, node.get("type"), node.get("name")) not in own:
+                continue
+            if node.get("type") == "action" and button_model == model:
+                done.add((button_model, node.get("name")))
+                label = f"{where} → {button_model}.{node.get('name')}"
+                wizard = self.env[model].browse(res_id)
+                self._press_action_button(user, int(node.get("name")), wizard, context, chain, label)
+                continue
+            if node.get("type") != "object":
                 continue
             done.add((button_model, node.get("name")))
             ids = [res_id] if button_model == model else self._line_ids(node, arch, record, model_fields)

@@ -11,3 +11,4 @@ from . import kundekartotek_consent_wizard
 from . import kundekartotek_gdpr_export
 from . import kundekartotek_tier_preview
 from . import kundekartotek_tier_preview_line
+from . import kundekartotek_send_confirm

@@ -1,19 +1,49 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
+from datetime import date, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..lib.ageing import parse_edges
+
+
+def period_end(preset, today):
+    """The last month-, quarter- or year-end before ``today`` (``today`` itself for ``today``): the dates an
+    accountant closes on."""
+    if preset == "today":
+        return today
+    if preset == "year":
+        return date(today.year - 1, 12, 31)
+    if preset == "quarter":
+        first_month = 3 * ((today.month - 1) // 3) + 1
+        return date(today.year, first_month, 1) - timedelta(days=1)
+    return today.replace(day=1) - timedelta(days=1)
 
 
 class KundekartotekAgeingWizard(models.TransientModel):
     _name = "kundekartotek.ageing.wizard"
     _description = "Receivables Ageing Options"
 
+    preset = fields.Selection(
+        [
+            ("month", "Last month-end"),
+            ("quarter", "Last quarter-end"),
+            ("year", "Last year-end"),
+            ("today", "Today"),
+            ("other", "Other date"),
+        ],
+        string="Period",
+        default="month",
+        help="Month-, quarter- and year-ends are the dates the books are closed on.",
+    )
     as_of = fields.Date(
-        string="As of", required=True, default=fields.Date.context_today, help="Items and payments up to this date."
+        string="As of",
+        required=True,
+        default=lambda self: period_end("month", fields.Date.context_today(self)),
+        help="Items and payments up to this date.",
     )
     age_by = fields.Selection(
         [("due", "Due date"), ("invoice", "Invoice date")],
@@ -31,6 +61,17 @@ class KundekartotekAgeingWizard(models.TransientModel):
     company_ids = fields.Many2many(
         "res.company", string="Companies", required=True, default=lambda self: self.env.companies
     )
+
+    @api.onchange("preset")
+    def _onchange_preset(self):
+        if self.preset and self.preset != "other":
+            self.as_of = period_end(self.preset, fields.Date.context_today(self))
+
+    @api.onchange("as_of")
+    def _onchange_as_of(self):
+        """A date typed by hand is an "other date" unless it is the preset's own."""
+        if self.preset != "other" and self.as_of != period_end(self.preset, fields.Date.context_today(self)):
+            self.preset = "other"
 
     @api.constrains("edges")
     def _check_edges(self):
@@ -60,7 +101,7 @@ class KundekartotekAgeingWizard(models.TransientModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Receivables ageing as of %(date)s", date=fields.Date.to_string(self.as_of)),
+            "name": _("Receivables ageing as of %(date)s", date=format_date(self.env, self.as_of)),
             "res_model": "kundekartotek.ageing.report",
             "view_mode": "list,pivot",
             "context": {**self._report_context(), "search_default_group_partner": 1},

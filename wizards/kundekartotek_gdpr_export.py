@@ -180,18 +180,21 @@ class KundekartotekGdprExport(models.TransientModel):
 
     @api.model
     def _kk_person(self, partner, names):
+        Readable = self.env["kundekartotek.readable"]
         values = {"id": partner.id}
         for name in names:
             field = partner._fields[name]
             value = partner[name]
+            # Booleans and dates stay typed in the JSON (data portability: a machine reads them); everything else
+            # reads as on the card, through the module's one formatter.
             if field.type == "boolean":
                 value = bool(value)
-            elif field.type == "selection":
-                value = dict(field._description_selection(self.env)).get(value, "")
             elif field.type == "html":
                 value = html2plaintext(value or "")
             elif field.type == "one2many" and value._name == "res.partner.bank":
                 value = ", ".join(value.mapped("acc_number"))
+            elif field.type not in ("date", "datetime"):
+                value = Readable._kk_text(field, value)
             values[name] = _text(value)
         return values
 
@@ -302,9 +305,9 @@ class KundekartotekGdprExport(models.TransientModel):
                 "date": _text(entry.logged_at),
                 "person_id": entry.res_id,
                 "action": actions.get(entry.action, ""),
-                "field": entry.field_label or "",
-                "old": entry.old_value or "",
-                "new": entry.new_value or "",
+                "field": entry.field_display or "",
+                "old": entry.old_display or "",
+                "new": entry.new_display or "",
             }
             for entry in entries
         ]

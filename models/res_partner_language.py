@@ -1,0 +1,49 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, models
+
+NORWEGIAN_LANG = "nb_NO"
+
+
+class ResPartner(models.Model):
+    """Customers of a Norwegian company read Norwegian: statements and reminders go out in the customer's language.
+
+    Core gives a new partner the language of the user who creates it (often English on a fresh database, or for
+    imports and integrations). A new partner that is Norwegian — its country is Norway, or it has none and the
+    company is Norwegian — gets Bokmål when that language is active, unless a language was given (``lang`` in the
+    values or ``default_lang`` in the context), or it has a parent (core: a contact takes its company's language).
+    The module does not install Bokmål itself: loading a language is the administrator's choice (Settings →
+    Languages); ``make run`` databases have it.
+    """
+
+    _inherit = "res.partner"
+
+    @api.model
+    def _kk_norwegian_lang(self, country_id=None):
+        """``nb_NO`` when a partner of ``country_id`` (or none, with a Norwegian company) should read Norwegian."""
+        country = self.env["res.country"].browse(country_id) if country_id else self.env.company.country_id
+        if country.code != "NO":
+            return False
+        return NORWEGIAN_LANG if NORWEGIAN_LANG in dict(self.env["res.lang"].get_installed()) else False
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "lang" in fields_list and "default_lang" not in self.env.context and not values.get("parent_id"):
+            lang = self._kk_norwegian_lang(values.get("country_id"))
+            if lang:
+                values["lang"] = lang
+        return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if "default_lang" not in self.env.context:
+            for vals in vals_list:
+                if "lang" in vals or vals.get("parent_id"):
+                    continue
+                country_id = vals.get("country_id")
+                valid = isinstance(country_id, int) and not isinstance(country_id, bool)
+                lang = self._kk_norwegian_lang(country_id if valid else None)
+                # Set either way: otherwise the ORM's defaults (default_get above) would judge by the company alone.
+                vals["lang"] = lang or self.env.lang
+        return super().create(vals_list)
