@@ -178,7 +178,10 @@ class KundekartotekKpi(models.AbstractModel):
             row[0]: {
                 "current": float(row[1] or 0.0),
                 "previous": float(row[2] or 0.0),
-                "history": {"current": (float(row[3]), row[4], row[5]), "previous": (float(row[6] or 0.0), row[4], row[7])},
+                "history": {
+                    "current": (float(row[3]), row[4], row[5]),
+                    "previous": (float(row[6] or 0.0), row[4], row[7]),
+                },
             }
             for row in self.env.cr.fetchall()
         }
@@ -224,7 +227,9 @@ class KundekartotekKpi(models.AbstractModel):
                 **{"from": date_from, "to": date_to, "companies": company_ids},
             )
         )
-        return [(partner, invoiced, settled, float(amount)) for partner, invoiced, settled, amount in self.env.cr.fetchall()]
+        return [
+            (partner, invoiced, settled, float(amount)) for partner, invoiced, settled, amount in self.env.cr.fetchall()
+        ]
 
     @api.model
     def _kk_receivable_balances(self, points, company_ids):
