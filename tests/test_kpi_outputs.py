@@ -1,8 +1,10 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
+import contextlib
 import io
 import xmlrpc.client
+from pathlib import Path
 
 import openpyxl
 
@@ -16,6 +18,8 @@ from odoo.addons.base.controllers.rpc import RPC_FAULT_CODE_ACCESS_ERROR
 from .common import make_role_user
 from .kpi_common import DATE_FROM, DATE_TO, KpiCommon
 from .receivables_common import pdf_text
+
+PASSWORD = "kk_kpi_rpc_reader_pw"
 
 
 @tagged("post_install", "-at_install")
@@ -104,7 +108,7 @@ class TestKpiOverXmlRpc(KpiCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.reader = make_role_user(cls.env, "auditor", login="kk_kpi_rpc_reader")
-        cls.reader.password = "kk_kpi_rpc_reader_pw"
+        cls.reader.password = PASSWORD
         cls.clerk = make_role_user(cls.env, "user", login="kk_kpi_rpc_clerk", extra=("account.group_account_invoice",))
         cls.clerk.password = "kk_kpi_rpc_clerk_pw"
 
@@ -119,6 +123,25 @@ class TestKpiOverXmlRpc(KpiCommon, HttpCase):
         self.assertAlmostEqual(result["figures"]["dso"], 90 * 1977 / 3000)
         self.assertEqual(result["top_customers"][0]["name"], "Alfa AS")
         self.assertIs(result["previous"]["new_customers"], False)  # None travels as False
+
+    def test_the_documented_example_runs(self):
+        """docs/api.md's example, its four settings pointed at this server, prints the figures."""
+        docs = (Path(__file__).parent.parent / "docs" / "api.md").read_text()
+        example = docs.split("### Example: key figures", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        settings = (
+            'URL, DB, LOGIN, KEY = "https://odoo.example.com", "mydb", "controller@example.com", "api-key-or-password"'
+        )
+        self.assertIn(settings, example)
+        here = f'URL, DB, LOGIN, KEY = "{self.base_url()}", "{self.env.cr.dbname}", "{self.reader.login}", "{PASSWORD}"'
+        example = example.replace(settings, here)
+        # The example asks for the user's current company; the reader has only this one.
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(compile(example, "docs/api.md", "exec"), {})  # noqa: S102 - the project's own documentation
+        text = output.getvalue()
+        self.assertIn(f"Revenue 3000.00 {self.env.company.currency_id.name}, 3 active customers", text)
+        self.assertIn("Alfa AS 1700.0 retained", text)
+        self.assertIn("Delta AS 0.0 lost", text)
 
     def test_clerk_is_refused(self):
         with self.assertRaises(xmlrpc.client.Fault) as caught, mute_logger("odoo.http"):
