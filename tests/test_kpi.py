@@ -118,6 +118,15 @@ class TestKpiFigures(KpiCommon):
         self.assertAlmostEqual(wider["figures"]["revenue"], 3000.0 + 777 + 999)
         self.assertEqual(wider["figures"]["paid_invoices"], 3)  # Delta's, settled 1 Apr
 
+    def test_a_customer_with_only_a_credit_note_is_active(self):
+        # Revenue ≠ 0 makes a customer active, negative revenue too; a credit note cancelling an invoice does not.
+        self._invoice(self.echo, 100, "2026-03-15", "2026-03-15", move_type="out_refund")
+        figures = self.kpis()["figures"]
+        self.assertEqual(figures["active_customers"], 4)
+        self.assertAlmostEqual(figures["revenue"], 2900.0)
+        self._invoice(self.echo, 100, "2026-03-16", "2026-03-16")
+        self.assertEqual(self.kpis()["figures"]["active_customers"], 3)
+
     def test_empty_period_has_no_ratios(self):
         empty = self.kpis(date_from="2020-01-01", date_to="2020-01-31")
         self.assertEqual(empty["figures"]["revenue"], 0)
