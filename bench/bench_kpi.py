@@ -56,18 +56,26 @@ def ours_kpis(env, date_from, date_to):
     return env["kundekartotek.kpi"]._kk_compute(date_from, date_to, env.company.ids)
 
 
-def ours_sales(env, date_from, date_to):
-    Analysis = env["kundekartotek.sales.analysis"]
-    per_customer = Analysis._read_group(
+def ours_sales_pivot(env, date_from, date_to):
+    """The pivot of the period: revenue, quantity and margin per customer."""
+    groups = env["kundekartotek.sales.analysis"]._read_group(
         [("invoice_date", ">=", date_from), ("invoice_date", "<=", date_to)],
         ["partner_id"],
         ["revenue:sum", "quantity:sum", "margin:sum"],
     )
-    seasons = Analysis._read_group([], ["invoice_month", "invoice_year"], ["revenue:sum"])
-    ranked = env["kundekartotek.sales.customer"].search_read(
-        [("invoice_year", "=", str(date_to.year))], ["partner_id", "revenue", "cumulative_share"], limit=80
+    return {partner.id: revenue for partner, revenue, _quantity, _margin in groups}
+
+
+def ours_seasonality(env):
+    """The seasonality graph: revenue per month of the year and year, over all years."""
+    return env["kundekartotek.sales.analysis"]._read_group([], ["invoice_month", "invoice_year"], ["revenue:sum"])
+
+
+def ours_ranking(env, year):
+    """The first page of customers ranked by revenue in a year, with their Pareto share."""
+    return env["kundekartotek.sales.customer"].search_read(
+        [("invoice_year", "=", str(year))], ["partner_id", "revenue", "cumulative_share"], limit=80
     )
-    return {partner.id: revenue for partner, revenue, _quantity, _margin in per_customer}, len(seasons), ranked
 
 
 def orm_kpis(env, date_from, date_to):
@@ -207,14 +215,19 @@ def main():
 
         result, kpi_times = timed(env, lambda: ours_kpis(env, date_from, date_to), args.repeat)
         print(f"KPIs (SQL + lib.kpi), {len(result['customers'])} customers in the answer: {describe(kpi_times)}")
-        (per_customer, seasons, ranked), sales_times = timed(
-            env, lambda: ours_sales(env, date_from, date_to), args.repeat
+        per_customer, sales_times = timed(env, lambda: ours_sales_pivot(env, date_from, date_to), args.repeat)
+        print(f"Sales analysis, pivot per customer ({len(per_customer)} customers): {describe(sales_times)}")
+        seasons, season_times = timed(env, lambda: ours_seasonality(env), args.repeat)
+        print(f"Sales analysis, seasonality ({len(seasons)} month×year cells, all years): {describe(season_times)}")
+        ranked, rank_times = timed(env, lambda: ours_ranking(env, date_to.year), args.repeat)
+        print(f"Customers ranked with Pareto share ({len(ranked)} rows shown): {describe(rank_times)}")
+        measured = (
+            ("KPIs", kpi_times),
+            ("sales pivot", sales_times),
+            ("seasonality", season_times),
+            ("ranking", rank_times),
         )
-        print(
-            f"Sales analysis (pivot per customer, {seasons} month×year cells, {len(ranked)} ranked): "
-            f"{describe(sales_times)}"
-        )
-        for name, times in (("KPIs", kpi_times), ("sales analysis", sales_times)):
+        for name, times in measured:
             if min(times) > GOAL_SECONDS:
                 failures.append(f"{name}: best {min(times):.3f} s > {GOAL_SECONDS} s")
 
@@ -227,7 +240,7 @@ def main():
             orm_per_customer, orm_sales_times = timed(env, lambda: orm_sales(env, date_from, date_to), 1)
             print(
                 f"Sales per customer through the ORM: {orm_sales_times[0]:.3f} s = "
-                f"{orm_sales_times[0] / min(sales_times):.1f} × ours (which also groups the seasons and ranks)"
+                f"{orm_sales_times[0] / min(sales_times):.1f} × our pivot"
             )
             differing = [
                 partner

@@ -334,6 +334,8 @@ class KundekartotekKpi(models.AbstractModel):
         """One entry per customer active in either period, by revenue of the period (largest first)."""
         partner_ids = current["_active"] | previous["_active"]
         partners = self.env["res.partner"].browse(partner_ids).with_context(active_test=False)
+        # As superuser: the names of the customers on the invoices the reader may read (its own companies, checked
+        # above), also where a partner rule of another company would hide the partner itself.
         names = {partner.id: (partner.display_name, partner.ref or "") for partner in partners.sudo()}
         customers = []
         for partner_id in partner_ids:
