@@ -46,3 +46,4 @@ from . import kundekartotek_audit_save
 from . import res_partner_customer_list
 from . import res_partner_card
 from . import res_partner_language
+from . import kundekartotek_kpi

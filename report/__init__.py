@@ -5,3 +5,7 @@ from . import report_ledger
 from . import report_gdpr_export
 from . import report_statement
 from . import report_reminder
+from . import kundekartotek_sales_analysis
+from . import kundekartotek_sales_customer
+from . import report_kpi
+from . import kpi_xlsx

@@ -174,6 +174,12 @@ class TestWebButtons(HttpCase):
             "kundekartotek.consent": env["kundekartotek.consent"],
             "kundekartotek.access.log": env["kundekartotek.access.log"],
             "kundekartotek.postal.code": env["kundekartotek.postal.code"].search([], limit=1),
+            "kundekartotek.sales.analysis": env["kundekartotek.sales.analysis"].search(
+                [("move_id", "=", cls.invoice.id)], limit=1
+            ),
+            "kundekartotek.sales.customer": env["kundekartotek.sales.customer"].search(
+                [("partner_id", "=", cls.customer.id)], limit=1
+            ),
         }
 
     def setUp(self):

@@ -12,3 +12,5 @@ from . import kundekartotek_gdpr_export
 from . import kundekartotek_tier_preview
 from . import kundekartotek_tier_preview_line
 from . import kundekartotek_send_confirm
+from . import kundekartotek_kpi_dashboard
+from . import kundekartotek_kpi_customer

@@ -1,0 +1,421 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..lib import kpi
+
+# Who reads the key figures: accounting readers (auditors, accountants; account.group_account_user implies it) and
+# the invoicing administrator, whose Invoicing-only database has no reader group. Not the billing clerk
+# (account.group_account_invoice): core shows no accounting reports to that group. docs/kpi.md.
+KPI_GROUPS = ("account.group_account_readonly", "account.group_account_manager")
+# The figures of a period, in the order the dashboard, the PDF and the workbook show them.
+FIGURES = (
+    "revenue",
+    "active_customers",
+    "average_revenue",
+    "paid_invoices",
+    "days_to_pay",
+    "days_to_pay_weighted",
+    "average_receivable",
+    "turnover",
+    "dso",
+    "clv",
+    "average_yearly_revenue",
+    "average_relationship_years",
+    "new_customers",
+    "lost_customers",
+    "retained_customers",
+)
+TOP_CUSTOMERS = 10
+
+
+class KundekartotekKpi(models.AbstractModel):
+    """The key figures (nøkkeltall) of a period: one service behind the dashboard, the PDF, the workbook and RPC.
+
+    Sums are read in PostgreSQL (a handful of grouped queries, whatever the number of customers) and the
+    arithmetic is ``lib.kpi``'s, so every output shows the same figures by the same definitions (docs/kpi.md).
+    The queries bypass record rules: they are limited to companies the user may work in and to users with
+    accounting read rights (``KPI_GROUPS``), who may read every journal item of those companies anyway.
+    """
+
+    _name = "kundekartotek.kpi"
+    _description = "Customer Key Figures"
+
+    @api.model
+    def get_kpis(self, date_from, date_to, company_ids=None):
+        """The key figures for ``date_from``..``date_to`` (ISO dates, both included) as a plain dict.
+
+        Public (XML-RPC, docs/api.md). ``company_ids``: some of the caller's companies (default: the companies
+        of the context, else the current one); their figures are added up, so they must share one currency.
+        Figures that cannot be computed are ``False`` (XML-RPC has no ``None``).
+        """
+        try:
+            date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        except (TypeError, ValueError) as error:
+            raise UserError(_("Give the period as two dates, YYYY-MM-DD.")) from error
+        if not date_from or not date_to:
+            raise UserError(_("Give the period as two dates, YYYY-MM-DD."))
+        result = self._kk_compute(date_from, date_to, company_ids)
+        return _none_to_false(result)
+
+    @api.model
+    def _kk_check_access(self):
+        """Refuse users without accounting read rights: the figures sum every customer's invoices."""
+        if not any(self.env.user.has_group(group) for group in KPI_GROUPS):
+            raise AccessError(_("Only users with accounting read rights may read the key figures."))
+
+    @api.model
+    def _kk_companies(self, company_ids=None):
+        """The companies asked for, each one the user's own; one currency between them."""
+        if company_ids is None:
+            companies = self.env.companies
+        else:
+            if not isinstance(company_ids, list | tuple) or not all(isinstance(cid, int) for cid in company_ids):
+                raise UserError(_("Give the companies as a list of ids."))
+            companies = self.env["res.company"].browse(company_ids)
+            if not companies or companies - self.env.user.company_ids:
+                raise AccessError(_("You may only read the key figures of your own companies."))
+        if len(companies.currency_id) > 1:
+            raise UserError(
+                _(
+                    "The companies %(names)s keep their books in different currencies; choose companies with one "
+                    "currency.",
+                    names=", ".join(companies.mapped("name")),
+                )
+            )
+        return companies
+
+    @api.model
+    def _kk_compute(self, date_from, date_to, company_ids=None):
+        """Every figure of the period and of the previous one, the trend, months, customers (docs/kpi.md)."""
+        self._kk_check_access()
+        if date_to < date_from:
+            raise UserError(_("The period ends before it starts."))
+        companies = self._kk_companies(company_ids)
+        previous_from, previous_to = kpi.previous_period(date_from, date_to)
+        for model in ("account.move", "account.move.line", "account.partial.reconcile", "account.account"):
+            self.env[model].flush_model()
+        company_filter = tuple(companies.ids)
+        revenue_rows = self._kk_revenue_rows(date_from, date_to, previous_from, previous_to, company_filter)
+        settlements = self._kk_settlements(previous_from, date_to, company_filter)
+        current_points = kpi.balance_dates(date_from, date_to)
+        previous_points = kpi.balance_dates(previous_from, previous_to)
+        balances = self._kk_receivable_balances(current_points + previous_points, company_filter)
+
+        current = self._kk_period(
+            revenue_rows, settlements, [balances[p] for p in current_points], date_from, date_to, "current"
+        )
+        previous = self._kk_period(
+            revenue_rows, settlements, [balances[p] for p in previous_points], previous_from, previous_to, "previous"
+        )
+        flows = kpi.customer_flows(current["_active"], previous["_active"])
+        for key in ("new", "lost", "retained"):
+            current["figures"][f"{key}_customers"] = len(flows[key])
+        status = {partner: key for key, partners in flows.items() for partner in partners}
+        customers = self._kk_customers(revenue_rows, current, previous, status)
+        return {
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+            "previous_from": fields.Date.to_string(previous_from),
+            "previous_to": fields.Date.to_string(previous_to),
+            "period_days": kpi.period_days(date_from, date_to),
+            "company_ids": companies.ids,
+            "currency": companies.currency_id.name,
+            "figures": current["figures"],
+            "previous": previous["figures"],
+            "trend": {key: kpi.change(current["figures"][key], previous["figures"][key]) for key in FIGURES},
+            "monthly_revenue": self._kk_monthly_revenue(date_from, date_to, company_filter),
+            "balances": [
+                {"date": fields.Date.to_string(point), "balance": balances[point]} for point in current_points
+            ],
+            "customers": customers,
+            "top_customers": customers[:TOP_CUSTOMERS],
+        }
+
+    # --- reads (SQL: one grouped query each, whatever the number of customers) ---
+
+    @api.model
+    def _kk_revenue_rows(self, date_from, date_to, previous_from, previous_to, company_ids):
+        """Per commercial partner: revenue of the period, of the previous one, and the history up to each end.
+
+        Revenue = -balance of the product lines of posted customer invoices and credit notes by invoice date
+        (their untaxed amount in company currency; a credit note's lines have the opposite sign).
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT move.commercial_partner_id,
+                       SUM(-line.balance) FILTER (WHERE move.invoice_date BETWEEN %(from)s AND %(to)s),
+                       SUM(-line.balance) FILTER (WHERE move.invoice_date BETWEEN %(pfrom)s AND %(pto)s),
+                       SUM(-line.balance),
+                       MIN(move.invoice_date),
+                       MAX(move.invoice_date),
+                       SUM(-line.balance) FILTER (WHERE move.invoice_date <= %(pto)s),
+                       MAX(move.invoice_date) FILTER (WHERE move.invoice_date <= %(pto)s)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND line.display_type = 'product'
+                   AND move.invoice_date <= %(to)s
+                   AND move.company_id IN %(companies)s
+                 GROUP BY move.commercial_partner_id
+                """,
+                **{
+                    "from": date_from,
+                    "to": date_to,
+                    "pfrom": previous_from,
+                    "pto": previous_to,
+                    "companies": company_ids,
+                },
+            )
+        )
+        return {
+            row[0]: {
+                "current": float(row[1] or 0.0),
+                "previous": float(row[2] or 0.0),
+                "history": {
+                    "current": (float(row[3]), row[4], row[5]),
+                    "previous": (float(row[6] or 0.0), row[4], row[7]),
+                },
+            }
+            for row in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _kk_settlements(self, date_from, date_to, company_ids):
+        """Customer invoices fully paid whose settling reconciliation is dated in the range.
+
+        The settling date is the latest ``max_date`` of the reconciliations of the invoice's receivable items
+        (the later of the invoice's and the payment's dates: ``kk_debit_date``/``kk_credit_date``); an invoice with
+        a receivable item still open is not paid. Found from the reconciliations dated in the range (index on
+        ``max_date``), not by reading every invoice. Returns ``(partner, invoice date, settled on, amount)``.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH receivable AS (
+                    SELECT id FROM account_account WHERE account_type = 'asset_receivable'
+                ), candidate AS (
+                    SELECT DISTINCT line.move_id
+                      FROM account_partial_reconcile partial
+                      JOIN account_move_line line ON line.id = partial.debit_move_id
+                     WHERE partial.max_date BETWEEN %(from)s AND %(to)s
+                       AND line.account_id IN (SELECT id FROM receivable)
+                       AND line.company_id IN %(companies)s
+                )
+                SELECT move.commercial_partner_id, move.invoice_date, MAX(partial.max_date), move.amount_total_signed
+                  FROM candidate
+                  JOIN account_move move ON move.id = candidate.move_id
+                  JOIN account_move_line line
+                    ON line.move_id = move.id AND line.account_id IN (SELECT id FROM receivable)
+                  JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
+                 WHERE move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+                   AND NOT EXISTS (
+                        SELECT 1 FROM account_move_line open
+                         WHERE open.move_id = move.id
+                           AND open.account_id IN (SELECT id FROM receivable)
+                           AND NOT open.reconciled)
+                 GROUP BY move.id
+                HAVING MAX(partial.max_date) BETWEEN %(from)s AND %(to)s
+                """,
+                **{"from": date_from, "to": date_to, "companies": company_ids},
+            )
+        )
+        return [
+            (partner, invoiced, settled, float(amount)) for partner, invoiced, settled, amount in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _kk_receivable_balances(self, points, company_ids):
+        """The receivable balance at the close of each date: every posted receivable item dated on or before it."""
+        points = sorted(set(points))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %s
+                  FROM account_move_line line
+                 WHERE line.parent_state = 'posted'
+                   AND line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+                   AND line.company_id IN %s
+                   AND line.date <= %s
+                """,
+                SQL(", ").join(
+                    SQL("COALESCE(SUM(line.balance) FILTER (WHERE line.date <= %s), 0)", point) for point in points
+                ),
+                company_ids,
+                points[-1],
+            )
+        )
+        return dict(zip(points, map(float, self.env.cr.fetchone()), strict=True))
+
+    @api.model
+    def _kk_monthly_revenue(self, date_from, date_to, company_ids):
+        """Revenue per month of the period (every month, 0 when nothing was invoiced), for the chart."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT date_trunc('month', move.invoice_date)::date, SUM(-line.balance)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND line.display_type = 'product'
+                   AND move.invoice_date BETWEEN %s AND %s
+                   AND move.company_id IN %s
+                 GROUP BY 1
+                """,
+                date_from,
+                date_to,
+                company_ids,
+            )
+        )
+        found = {month: float(amount) for month, amount in self.env.cr.fetchall()}
+        return [
+            {"month": fields.Date.to_string(month), "revenue": found.get(month, 0.0)}
+            for month in kpi.months(date_from, date_to)
+        ]
+
+    # --- arithmetic (lib.kpi) ---
+
+    @api.model
+    def _kk_period(self, revenue_rows, settlements, balances, date_from, date_to, which):
+        """The figures of one period from the rows read; ``which`` picks the period's columns."""
+        active = {partner for partner, row in revenue_rows.items() if row[which] != 0}
+        revenue = sum(row[which] for row in revenue_rows.values())
+        paid = [
+            ((settled - invoiced).days, amount, partner)
+            for partner, invoiced, settled, amount in settlements
+            if date_from <= settled <= date_to
+        ]
+        mean_days, weighted_days = kpi.days_to_pay((days, amount) for days, amount, _partner in paid)
+        histories = {
+            partner: kpi.Lifetime(*row["history"][which])
+            for partner, row in revenue_rows.items()
+            if row["history"][which][0] != 0 and row["history"][which][2]
+        }
+        clv, average_yearly, average_years, per_customer = kpi.lifetime_value(histories)
+        turnover = kpi.turnover(revenue, balances)
+        figures = {
+            "revenue": revenue,
+            "active_customers": len(active),
+            "average_revenue": kpi.ratio(revenue, len(active)),
+            "paid_invoices": len(paid),
+            "days_to_pay": mean_days,
+            "days_to_pay_weighted": weighted_days,
+            "average_receivable": kpi.ratio(sum(balances), len(balances)),
+            "turnover": turnover,
+            "dso": kpi.dso(kpi.period_days(date_from, date_to), turnover),
+            "clv": clv,
+            "average_yearly_revenue": average_yearly,
+            "average_relationship_years": average_years,
+            "new_customers": None,
+            "lost_customers": None,
+            "retained_customers": None,
+        }
+        paid_by_partner = defaultdict(list)
+        for days, amount, partner in paid:
+            paid_by_partner[partner].append((days, amount))
+        return {
+            "figures": figures,
+            "_active": active,
+            "_paid": paid_by_partner,
+            "_histories": histories,
+            "_clv": per_customer,
+        }
+
+    @api.model
+    def _kk_customers(self, revenue_rows, current, previous, status):
+        """One entry per customer active in either period, by revenue of the period (largest first)."""
+        partner_ids = current["_active"] | previous["_active"]
+        partners = self.env["res.partner"].browse(partner_ids).with_context(active_test=False)
+        # As superuser: the names of the customers on the invoices the reader may read (its own companies, checked
+        # above), also where a partner rule of another company would hide the partner itself.
+        names = {partner.id: (partner.display_name, partner.ref or "") for partner in partners.sudo()}
+        customers = []
+        for partner_id in partner_ids:
+            row = revenue_rows[partner_id]
+            history = current["_histories"].get(partner_id)
+            mean_days, weighted_days = kpi.days_to_pay(current["_paid"].get(partner_id, []))
+            customers.append(
+                {
+                    "partner_id": partner_id,
+                    "name": names[partner_id][0],
+                    "ref": names[partner_id][1],
+                    "revenue": row["current"],
+                    "previous_revenue": row["previous"],
+                    "trend": kpi.change(row["current"], row["previous"]),
+                    "status": status.get(partner_id, ""),
+                    "paid_invoices": len(current["_paid"].get(partner_id, [])),
+                    "days_to_pay": mean_days,
+                    "days_to_pay_weighted": weighted_days,
+                    "yearly_revenue": history.yearly_revenue if history else None,
+                    "relationship_years": history.years if history else None,
+                    "clv": current["_clv"].get(partner_id),
+                }
+            )
+        customers.sort(key=lambda customer: (-customer["revenue"], customer["name"], customer["partner_id"]))
+        return customers
+
+    @api.model
+    def _kk_formulas(self):
+        """The formula behind every figure, as the footnotes and tooltips word it (docs/kpi.md)."""
+        return {
+            "revenue": _(
+                "Untaxed amount of posted customer invoices minus posted credit notes, by invoice date in the period"
+            ),
+            "active_customers": _("Customers (commercial partners) with revenue ≠ 0 in the period"),
+            "average_revenue": _("Revenue / active customers"),
+            "paid_invoices": _("Customer invoices fully paid by a reconciliation dated in the period"),
+            "days_to_pay": _("Mean of (date of the settling reconciliation − invoice date) over the invoices paid"),
+            "days_to_pay_weighted": _("The same mean, each invoice weighted by its total"),
+            "average_receivable": _("Mean receivable balance at the start of the period and at each month-end in it"),
+            "turnover": _("Revenue / average receivable balance"),
+            "dso": _("Days in the period / receivables turnover"),
+            "clv": _("Average yearly revenue per customer × average relationship length in years"),
+            "average_yearly_revenue": _(
+                "Mean over customers of revenue to the period's end / years from first to last invoice (at least 1)"
+            ),
+            "average_relationship_years": _("Mean years from first to last invoice (at least 1) over customers"),
+            "new_customers": _("Active in the period and not in the previous period of equal length"),
+            "lost_customers": _("Active in the previous period and not in this one"),
+            "retained_customers": _("Active in both periods"),
+            "customer_clv": _("A customer's yearly revenue × (average relationship length − its own, at least 0)"),
+        }
+
+    @api.model
+    def _kk_labels(self):
+        """Short names of the figures, in FIGURES order."""
+        return {
+            "revenue": _("Revenue"),
+            "active_customers": _("Active customers"),
+            "average_revenue": _("Average revenue per active customer"),
+            "paid_invoices": _("Invoices paid"),
+            "days_to_pay": _("Average days to pay"),
+            "days_to_pay_weighted": _("Average days to pay, amount-weighted"),
+            "average_receivable": _("Average receivable balance"),
+            "turnover": _("Receivables turnover"),
+            "dso": _("DSO (days)"),
+            "clv": _("Customer lifetime value"),
+            "average_yearly_revenue": _("Average yearly revenue per customer"),
+            "average_relationship_years": _("Average relationship length (years)"),
+            "new_customers": _("New customers"),
+            "lost_customers": _("Lost customers"),
+            "retained_customers": _("Retained customers"),
+        }
+
+
+def _none_to_false(value):
+    """``value`` with every ``None`` as ``False``, sets as sorted lists: what XML-RPC can carry."""
+    if isinstance(value, dict):
+        return {key: _none_to_false(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_none_to_false(item) for item in value]
+    if isinstance(value, set):
+        return sorted(value)
+    return False if value is None else value
