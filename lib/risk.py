@@ -218,6 +218,16 @@ def suggest_credit_limit(monthly_sales, probability, months=2, step=1000):
     return float(max(math.floor(raw / step) * step, step))
 
 
+def suggest_payment_class(current, flagged, probability, threshold):
+    """Risk when the register flags the customer or ``probability`` is above ``threshold`` (a fraction of 1);
+    a risk customer at or below it: credit; otherwise the class it has (cash stays cash)."""
+    if flagged or probability > threshold:
+        return "risk"
+    if current == "risk":
+        return "credit"
+    return current or "credit"
+
+
 # Measures --------------------------------------------------------------------------------------------------------
 def auc(labels, scores):
     """Area under the ROC curve: the chance that a late invoice scores above an on-time one (ties count half)."""

@@ -137,12 +137,7 @@ class ResPartner(models.Model):
                 flagged = partner.brreg_status in RISK_STATUSES
                 if flagged:
                     factors.insert(0, _("Register: %(status)s", status=status_labels.get(partner.brreg_status)))
-                if flagged or probability > threshold:
-                    suggested_class = "risk"
-                elif partner.payment_class == "risk":
-                    suggested_class = "credit"
-                else:
-                    suggested_class = partner.payment_class or "credit"
+                suggested_class = risk.suggest_payment_class(partner.payment_class, flagged, probability, threshold)
                 partner.write(
                     {
                         "kk_risk_probability": probability,

@@ -53,7 +53,7 @@ class TestPaymentRisk(ReceivablesCommon):
     @freeze_time(TODAY)
     def test_history_reads_the_settlement_date_of_each_invoice(self):
         history = self.env["kundekartotek.risk.model"]._kk_history(self.company)
-        first = next(inv for inv in history if inv.partner == self.late.id)
+        first = min((inv for inv in history if inv.partner == self.late.id), key=lambda inv: inv.invoice_date)
         self.assertEqual(first.invoice_date, date(2025, 7, 1))
         self.assertEqual(first.due, date(2025, 7, 15))
         self.assertEqual(first.settled, date(2025, 8, 14))

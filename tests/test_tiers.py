@@ -5,7 +5,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import make_role_user
@@ -153,3 +153,35 @@ class TestAutomaticCategorisation(ReceivablesCommon):
         self.assertEqual(self.small.value_tier, "c")
         self.assertFalse(self.third.value_tier)
         self.assertEqual(self.bankrupt.payment_class, "risk")
+
+    def test_the_settings_refuse_rules_that_do_not_add_up(self):
+        accepted = [
+            {"kk_tier_a_share": 85, "kk_tier_b_share": 15},  # A + B exactly 100
+            {"kk_tier_a_share": 0.01, "kk_tier_b_share": 0},
+            {"kk_tier_a_share": 100, "kk_tier_b_share": 0},
+            {"kk_class_max_late_share": 0, "kk_class_min_invoices": 1},
+            {"kk_class_max_late_share": 100},
+            {"kk_risk_late_days": 0, "kk_risk_limit_months": 0.01, "kk_risk_class_threshold": 0},
+            {"kk_risk_class_threshold": 100},
+        ]
+        refused = [
+            {"kk_tier_a_share": 85, "kk_tier_b_share": 15.01},
+            {"kk_tier_a_share": 0, "kk_tier_b_share": 10},
+            {"kk_tier_a_share": 100.01, "kk_tier_b_share": 0},
+            {"kk_tier_a_share": 80, "kk_tier_b_share": -0.01},
+            {"kk_class_max_late_share": 100.01},
+            {"kk_class_max_late_share": -0.01},
+            {"kk_class_min_invoices": 0},
+            {"kk_risk_late_days": -1},
+            {"kk_risk_limit_months": 0},
+            {"kk_risk_class_threshold": 100.01},
+            {"kk_risk_class_threshold": -0.01},
+        ]
+        for values in accepted:
+            self.company.write(values)
+        self.company.write({"kk_tier_a_share": 80, "kk_tier_b_share": 15, "kk_class_max_late_share": 50})
+        for values in refused:
+            with self.subTest(values=values):
+                with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                    self.company.write(values)
+                self.env.invalidate_all()

@@ -116,3 +116,19 @@ def test_auc_brier_and_reliability_by_hand():
 )
 def test_suggested_credit_limit(monthly, probability, expected):
     assert risk.suggest_credit_limit(monthly, probability) == expected
+
+
+@pytest.mark.parametrize(
+    ("current", "flagged", "probability", "expected"),
+    [
+        ("credit", False, 0.49, "credit"),
+        ("credit", False, 0.5, "credit"),  # at the threshold: not above it
+        ("credit", False, 0.51, "risk"),
+        ("risk", False, 0.5, "credit"),
+        ("cash", False, 0.2, "cash"),
+        ("cash", True, 0.0, "risk"),
+        (False, False, 0.1, "credit"),
+    ],
+)
+def test_suggested_payment_class(current, flagged, probability, expected):
+    assert risk.suggest_payment_class(current, flagged, probability, 0.5) == expected
