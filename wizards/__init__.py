@@ -9,3 +9,4 @@ from . import kundekartotek_anonymise
 from . import base_partner_merge_automatic_wizard
 from . import kundekartotek_consent_wizard
 from . import kundekartotek_gdpr_export
+from . import kundekartotek_merge_field
