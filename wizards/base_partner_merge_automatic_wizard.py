@@ -347,7 +347,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         """Core copies every stored field of the sources, the register's suggestion too, which only the register
         check may write: the merge carries it over like the other fields. Fields the user may not read (the
         fødselsnummer) are left out by core's ``fields_get``; they are carried as core carries the others."""
-        with register_writes(self.env):
+        with register_writes(self.env), merge_writes(self.env):
             res = super()._update_values(src_partners, dst_partner)
             visible = dst_partner.fields_get(attributes=["type"])
             values = {}
