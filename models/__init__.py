@@ -35,3 +35,7 @@ from . import kundekartotek_reminder
 from . import res_partner_reminder
 from . import account_partial_reconcile
 from . import res_partner_merge
+from . import res_partner_review
+from . import res_company_review
+from . import res_config_settings_review
+from . import kundekartotek_review
