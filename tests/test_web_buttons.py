@@ -171,6 +171,9 @@ class TestWebButtons(HttpCase):
             "kundekartotek.consent": env["kundekartotek.consent"],
             "kundekartotek.access.log": env["kundekartotek.access.log"],
             "kundekartotek.postal.code": env["kundekartotek.postal.code"].search([], limit=1),
+            "kundekartotek.review": env["kundekartotek.review"]
+            .sudo()
+            .create({"kind": "cleanup", "period": "2026", "partner_id": cls.customer.id, "company_id": cls.company.id}),
         }
 
     def setUp(self):
