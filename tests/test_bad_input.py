@@ -137,6 +137,8 @@ class TestBadInput(HttpCase):
             }
         )
         lookup = env["kundekartotek.brreg.lookup"].create({"query": "988077917"})
+        merge = env["base.partner.merge.automatic.wizard"].create({"dst_partner_id": cls.customer.id})
+        merge.flush_recordset()  # its value lines are computed now, not over the line created below
         # What a valid record of each model needs besides the fields under test.
         cls.base_values = {
             "res.partner": {"name": "Feilinput Ny AS"},
@@ -171,11 +173,16 @@ class TestBadInput(HttpCase):
                 "register_file": base64.b64encode(b"0150\tOSLO\t0301\tOSLO\tG\r\n").decode(),
             },
             "kundekartotek.renumber": {"partner_id": cls.customer.id, "reason": "x"},
+            "kundekartotek.merge.field": {"wizard_id": merge.id, "field_name": "email", "partner_id": cls.customer.id},
+            "kundekartotek.review": {},
         }
         cls.records = {}
         for model, values in cls.base_values.items():
             if model in ("kundekartotek.audit.log", "kundekartotek.audit.seal", "kundekartotek.access.log"):
                 cls.records[model] = env[model].sudo().search([], limit=1)  # written by the module only
+            elif model == "kundekartotek.review":  # written by the review jobs only
+                review = {"kind": "monthly", "period": "2026-11", "partner_id": cls.customer.id}
+                cls.records[model] = env[model].sudo().create({**review, "company_id": env.company.id})
             elif model == "res.partner":
                 cls.records[model] = cls.customer
             else:
