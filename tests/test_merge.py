@@ -150,6 +150,28 @@ class TestMerge(ReceivablesCommon):
         self.assertEqual(followers.subtype_ids, note | comment)
         self.assertIn(self.survivor, second.message_partner_ids)
 
+    def test_follower_of_both_cards_is_kept_once_and_the_others_move(self):
+        """Someone follows both customers' cards: core deleted every follower of the source's card then."""
+        both, only_source = self.manager.partner_id, self.clerk.partner_id
+        note, comment = self.env.ref("mail.mt_note"), self.env.ref("mail.mt_comment")
+        self.survivor.message_subscribe(both.ids, subtype_ids=note.ids)
+        self.source.message_subscribe(both.ids, subtype_ids=comment.ids)
+        self.source.message_subscribe(only_source.ids, subtype_ids=comment.ids)
+        self.source.message_post(body="Ringt kunden", message_type="comment")
+        attachment = self.env["ir.attachment"].create(
+            {"name": "avtale.txt", "raw": b"avtale", "res_model": "res.partner", "res_id": self.source.id}
+        )
+        activity = self.source.activity_schedule("mail.mail_activity_data_todo", summary="Ring tilbake")
+
+        self._merge(self.survivor | self.source, self.survivor)
+
+        followers = self.survivor.message_follower_ids
+        self.assertEqual(followers.filtered(lambda f: f.partner_id == both).subtype_ids, note | comment)
+        self.assertIn(only_source, followers.partner_id)
+        self.assertIn("Ringt kunden", " ".join(self.survivor.message_ids.mapped("body")))
+        self.assertEqual((attachment.res_model, attachment.res_id), ("res.partner", self.survivor.id))
+        self.assertEqual(activity.res_id, self.survivor.id)
+
     def test_consent_and_reminders_move_and_reminders_of_one_day_combine(self):
         """The source's consent makes the survivor's consent status; reminders move, and two of the same day and
         channel (unique per customer) become one that covers both."""

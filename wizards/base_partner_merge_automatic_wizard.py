@@ -343,6 +343,28 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             )
         self.env["kundekartotek.audit.log"]._kk_append([*entries, survivor])
 
+    @api.model
+    def _update_reference_fields(self, src_partners, dst_partner):
+        """Core moves the followers of the sources' own cards with one write and, when someone follows both
+        cards, deletes every follower of the source card. The shared followers are merged first (one follower
+        of the survivor's card with the subtypes of both), so core's write no longer clashes."""
+        self.env.flush_all()
+        for source in src_partners:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT s.id, d.id FROM mail_followers s JOIN mail_followers d ON d.res_model = s.res_model"
+                    " AND d.res_id = %s AND d.partner_id = s.partner_id"
+                    " WHERE s.res_model = 'res.partner' AND s.res_id = %s ORDER BY s.id",
+                    dst_partner.id,
+                    source.id,
+                )
+            )
+            pairs = self.env.cr.fetchall()
+            if pairs:
+                self._kk_merge_clash_mail_followers(pairs)
+        self.env.invalidate_all()
+        return super()._update_reference_fields(src_partners, dst_partner)
+
     def _update_values(self, src_partners, dst_partner):
         """Core copies every stored field of the sources, the register's suggestion too, which only the register
         check may write: the merge carries it over like the other fields. Fields the user may not read (the
