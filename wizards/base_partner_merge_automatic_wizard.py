@@ -453,6 +453,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 continue
             cr.execute(SQL("SELECT column_name FROM information_schema.columns WHERE table_name = %s", table))
             others = [name for (name,) in cr.fetchall() if name != column]
+            keys = self._kk_unique_keys(table, column) if len(others) > 1 else []
             for source in src_records:
                 if len(others) <= 1:
                     cr.execute(
@@ -468,7 +469,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         )
                     )
                     continue
-                for key in self._kk_unique_keys(table, column):
+                for key in keys:
                     self._kk_resolve_clashes(table, column, key, source.id, dst_record.id)
                 try:
                     with mute_logger("odoo.sql_db"), cr.savepoint(flush=False):
