@@ -47,3 +47,8 @@ from . import res_partner_customer_list
 from . import res_partner_card
 from . import res_partner_language
 from . import kundekartotek_kpi
+from . import res_partner_merge
+from . import res_partner_review
+from . import res_company_review
+from . import res_config_settings_review
+from . import kundekartotek_review

@@ -137,6 +137,8 @@ class TestBadInput(HttpCase):
             }
         )
         lookup = env["kundekartotek.brreg.lookup"].create({"query": "988077917"})
+        merge = env["base.partner.merge.automatic.wizard"].create({"dst_partner_id": cls.customer.id})
+        merge.flush_recordset()  # its value lines are computed now, not over the line created below
         # What a valid record of each model needs besides the fields under test.
         cls.base_values = {
             "res.partner": {"name": "Feilinput Ny AS"},
@@ -179,6 +181,8 @@ class TestBadInput(HttpCase):
                 "field_name": "value_tier",
                 "new_value": "a",
             },
+            "kundekartotek.merge.field": {"wizard_id": merge.id, "field_name": "email", "partner_id": cls.customer.id},
+            "kundekartotek.review": {},
         }
         env["kundekartotek.risk.model"]._kk_train(env.company)  # written by the module only
         cls.records = {}
@@ -190,6 +194,9 @@ class TestBadInput(HttpCase):
                 "kundekartotek.risk.model",
             ):
                 cls.records[model] = env[model].sudo().search([], limit=1)  # written by the module only
+            elif model == "kundekartotek.review":  # written by the review jobs only
+                review = {"kind": "monthly", "period": "2026-11", "partner_id": cls.customer.id}
+                cls.records[model] = env[model].sudo().create({**review, "company_id": env.company.id})
             elif model == "res.partner":
                 cls.records[model] = cls.customer
             else:

@@ -180,6 +180,9 @@ class TestWebButtons(HttpCase):
             "kundekartotek.sales.customer": env["kundekartotek.sales.customer"].search(
                 [("partner_id", "=", cls.customer.id)], limit=1
             ),
+            "kundekartotek.review": env["kundekartotek.review"]
+            .sudo()
+            .create({"kind": "cleanup", "period": "2026", "partner_id": cls.customer.id, "company_id": cls.company.id}),
         }
 
     def setUp(self):

@@ -14,3 +14,4 @@ from . import kundekartotek_tier_preview_line
 from . import kundekartotek_send_confirm
 from . import kundekartotek_kpi_dashboard
 from . import kundekartotek_kpi_customer
+from . import kundekartotek_merge_field
