@@ -61,6 +61,7 @@
         "data/mail_template_statement.xml",
         "data/mail_template_reminder.xml",
         "views/kundekartotek_menus.xml",
+        "security/kundekartotek_api_security.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -34,3 +34,5 @@ from . import res_config_settings_reminder
 from . import kundekartotek_reminder
 from . import res_partner_reminder
 from . import account_partial_reconcile
+from . import kundekartotek_external_ref
+from . import res_partner_api
