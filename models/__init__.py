@@ -36,3 +36,8 @@ from . import res_partner_reminder
 from . import account_partial_reconcile
 from . import kundekartotek_external_ref
 from . import res_partner_api
+from . import kundekartotek_import_run
+from . import kundekartotek_import_template
+from . import kundekartotek_import_template_line
+from . import kundekartotek_import_column
+from . import kundekartotek_import_issue
