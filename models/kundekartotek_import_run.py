@@ -8,7 +8,7 @@ import re
 import xlsxwriter
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import tabular
@@ -82,6 +82,8 @@ HEADING_GUESSES = {
 CREDIT_FIELDS = {"credit_limit": "credit_limit", "customer_category_id": "category"}
 # The partner fields that find a customer, as kk_upsert matches them.
 MATCH_KEYS = ("ref", "company_registry", "fodselsnummer")
+# What the import reads while it runs: fixed once it has started.
+LOCKED_WHEN_STARTED = {"file", "column_ids", "template_id", "source", "default_country_id", "batch_size", "company_id"}
 STATES = [("draft", "Draft"), ("checked", "Checked"), ("running", "Importing"), ("done", "Done")]
 _DAYS = re.compile(r"^(\d+)\s*(dager|dag|days|day|d)?\.?$", re.IGNORECASE)
 
@@ -161,6 +163,22 @@ class KundekartotekImportRun(models.Model):
         for run in self:
             if not 1 <= run.batch_size <= 5000:
                 raise ValidationError(_("The batch size must be from 1 to 5000 rows."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An import runs with the rights of the user who created it: nobody creates one in another's name."""
+        if not self.env.su:
+            for vals in vals_list:
+                vals["user_id"] = self.env.uid
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if "user_id" in vals and any(run.user_id.id != vals["user_id"] for run in self):
+                raise AccessError(_("An import runs with the rights of the user who created it."))
+            if LOCKED_WHEN_STARTED & set(vals) and any(run.state in ("running", "done") for run in self):
+                raise UserError(_("An import that has started cannot be changed. Start a new import."))
+        return super().write(vals)
 
     # Actions -------------------------------------------------------------------------------------------------------
     def action_read_file(self):

@@ -10,6 +10,7 @@ from unittest.mock import patch
 import openpyxl
 import psycopg2
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common import make_role_user
@@ -218,3 +219,16 @@ class TestCustomerImport(TransactionCase):
             [(issue.row, issue.column, issue.value) for issue in checked.issue_ids],
             [(3, "Kundekategori", "Import engros")],
         )
+
+    def test_an_import_runs_with_its_creators_rights_only(self):
+        """A clerk cannot make the cron import in a manager's name: the run's user is always its creator."""
+        clerk = make_role_user(self.env, "user", login="kk_import_forger")
+        Run = self.env["kundekartotek.import.run"].with_user(clerk)
+        run = Run.create({"file": csv_file(self._valid_rows(1)), "user_id": self.clerk.id})
+        self.assertEqual(run.user_id, clerk)
+        with self.assertRaises(AccessError):
+            run.write({"user_id": self.clerk.id})
+        run.action_read_file()
+        run.action_import()
+        with self.assertRaises(UserError):
+            run.write({"file": csv_file(self._valid_rows(2))})

@@ -171,7 +171,20 @@ class TestWebButtons(HttpCase):
             "kundekartotek.consent": env["kundekartotek.consent"],
             "kundekartotek.access.log": env["kundekartotek.access.log"],
             "kundekartotek.postal.code": env["kundekartotek.postal.code"].search([], limit=1),
+            "kundekartotek.import.run": cls._import_run_fixture(),
         }
+
+    @classmethod
+    def _import_run_fixture(cls):
+        """A customer list read and mapped, made by the clerk (who sees only their own imports)."""
+        content = "Navn;Organisasjonsnummer\r\nRøyk Import AS;988077917\r\n".encode("cp1252")
+        run = (
+            cls.env["kundekartotek.import.run"]
+            .with_user(cls.users[0])
+            .create({"file": base64.b64encode(content), "filename": "kunder.csv"})
+        )
+        run.action_read_file()
+        return run.with_user(cls.env.user)
 
     def setUp(self):
         super().setUp()
