@@ -52,3 +52,10 @@ from . import res_partner_review
 from . import res_company_review
 from . import res_config_settings_review
 from . import kundekartotek_review
+from . import kundekartotek_external_ref
+from . import res_partner_api
+from . import kundekartotek_import_run
+from . import kundekartotek_import_template
+from . import kundekartotek_import_template_line
+from . import kundekartotek_import_column
+from . import kundekartotek_import_issue

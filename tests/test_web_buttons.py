@@ -183,7 +183,20 @@ class TestWebButtons(HttpCase):
             "kundekartotek.review": env["kundekartotek.review"]
             .sudo()
             .create({"kind": "cleanup", "period": "2026", "partner_id": cls.customer.id, "company_id": cls.company.id}),
+            "kundekartotek.import.run": cls._import_run_fixture(),
         }
+
+    @classmethod
+    def _import_run_fixture(cls):
+        """A customer list read and mapped, made by the clerk (who sees only their own imports)."""
+        content = "Navn;Organisasjonsnummer\r\nRøyk Import AS;988077917\r\n".encode("cp1252")
+        run = (
+            cls.env["kundekartotek.import.run"]
+            .with_user(cls.users[0])
+            .create({"file": base64.b64encode(content), "filename": "kunder.csv"})
+        )
+        run.action_read_file()
+        return run.with_user(cls.env.user)
 
     def setUp(self):
         super().setUp()
