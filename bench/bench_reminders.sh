@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # A payment-reminder run for 5 000 overdue customers: seconds and queries per customer.
 #   bash bench/bench_reminders.sh [--customers N] [--overdue N] [--pdf-sample N] [--regenerate]
+# About half of the generated customers have overdue items on 2026-11-30: 11 000 give the 5 000 to remind.
 # Builds database kk_bench_reminders (no demo data) with kundekartotek, fills it once with bench/generate_receivables.py
 # (--customers customers, 12 receivable lines each, three years up to 2026-11-27; --regenerate rebuilds it), then
 # runs bench/reminders_measure.py: the reminder run of the list action on --overdue customers that have overdue
 # items, by e-mail, rolled back at the end.
 source "$(dirname "$0")/../dev/common.sh"
-CUSTOMERS=6000
+CUSTOMERS=11000
 REGENERATE=0
 MEASURE_ARGS=()
 while [ $# -gt 0 ]; do
@@ -33,5 +34,14 @@ if ! db_exists "$DB"; then
 else
     odoo_bin -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn >>"$LOG" 2>&1 || die "upgrade failed; see $LOG"
 fi
+# wkhtmltopdf fetches the report's styles from the server at web.base.url: serve the database on a port of its own.
+PORT=$(free_port)
+odoo_bin -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$(free_port)" \
+    --workers=0 --max-cron-threads=0 --log-level=warn >>"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null' EXIT
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/web/webclient/version_info" -H 'Content-Type: application/json' \
+    -d '{}' >/dev/null && break; sleep 1; done
+psql -d "$DB" -qc "UPDATE ir_config_parameter SET value = 'http://127.0.0.1:$PORT' WHERE key = 'web.base.url'"
 say "Measuring the reminder run"
 "$PY" "$PROJECT_DIR/bench/reminders_measure.py" -c "$ODOO_RC" -d "$DB" "${MEASURE_ARGS[@]}"
