@@ -61,6 +61,8 @@
         "data/mail_template_statement.xml",
         "data/mail_template_reminder.xml",
         "views/kundekartotek_menus.xml",
+        "data/ir_cron_backup.xml",
+        "views/res_config_settings_backup_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

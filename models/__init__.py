@@ -34,3 +34,6 @@ from . import res_config_settings_reminder
 from . import kundekartotek_reminder
 from . import res_partner_reminder
 from . import account_partial_reconcile
+from . import res_partner_batch
+from . import kundekartotek_backup
+from . import res_config_settings_backup

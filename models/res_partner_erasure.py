@@ -492,7 +492,8 @@ class ResPartner(models.Model):
                 # A customer shared by all companies: every company it has documents in must have asked for it.
                 if partner.id not in refusals and facts[partner.id]["company_ids"] <= set(companies.ids):
                     eligible |= partner
-        batch = eligible[:batch_size]
+        # Locked as it is picked: a second run at the same moment takes the next customers (res_partner_batch.py).
+        batch = self.with_context(active_test=False)._kk_claim_batch([("id", "in", eligible.ids)], batch_size)
         if batch:
             batch._kk_anonymise()
         _logger.info(
