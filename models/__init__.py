@@ -37,3 +37,4 @@ from . import account_partial_reconcile
 from . import res_partner_batch
 from . import kundekartotek_backup
 from . import res_config_settings_backup
+from . import res_partner_apps
