@@ -20,5 +20,9 @@ class ResPartner(models.Model):
         READ: the run fails with a serialization error and processes nothing twice.
         """
         query = self._search(domain, order="id", limit=limit)
-        self.env.cr.execute(SQL("%s FOR NO KEY UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(self._table)))
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        # execute_query flushes what the query reads first, as search does (a plain cr.execute would not see
+        # pending changes of this transaction).
+        rows = self.env.execute_query(
+            SQL("%s FOR NO KEY UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(self._table))
+        )
+        return self.browse([row[0] for row in rows])
