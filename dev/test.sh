@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `make test`: a throwaway database with the module installed (its log must hold no WARNING or ERROR line, as in
-# OCA's CI), then every test through pytest-odoo; then a second database, "<db>_sale", with the module and the sale
-# app installed (same log check), where the tests of tests_sale/ run: the module works without sale, and checks
-# sale orders when sale is there. Extra arguments go to pytest, e.g.
+# OCA's CI), then every test through pytest-odoo; then a second database, "<db>_sale", with the module and the
+# apps that create customers of their own installed (sale, crm, website_sale, point_of_sale; same log check), where
+# the tests of tests_sale/ and tests_apps/ run: the module works without those apps, checks sale orders when sale is
+# there, and numbers and validates the customers the apps create. Extra arguments go to pytest, e.g.
 #   make test ARGS="-k orgnr"   or   bash dev/test.sh tests/test_orgnr.py   or   bash dev/test.sh tests_sale
-# Paths choose the databases: only tests/... runs the main one, only tests_sale/... the sale one, none runs both.
+# Paths choose the databases: only tests/... runs the main one, only tests_sale/... or tests_apps/... the sale one,
+# none runs both.
 # The tests serve HTTP themselves (tours, XML-RPC, and wkhtmltopdf fetching the report assets): on a port of their
 # own and with a configuration file of their own, so that they run beside `make run` on 8069. HTTP_PORT chooses one.
 ASKED_PORT=${HTTP_PORT:-}
@@ -63,7 +65,7 @@ main_paths=() sale_paths=() options=()
 for arg in "$@"; do
     if [ -e "$PROJECT_DIR/$arg" ]; then
         case "${arg#./}" in
-            tests_sale | tests_sale/*) sale_paths+=("$ADDONS_LINK_DIR/$MODULE/$arg") ;;
+            tests_sale | tests_sale/* | tests_apps | tests_apps/*) sale_paths+=("$ADDONS_LINK_DIR/$MODULE/$arg") ;;
             *) main_paths+=("$ADDONS_LINK_DIR/$MODULE/$arg") ;;
         esac
     else
@@ -72,7 +74,7 @@ for arg in "$@"; do
 done
 if [ ${#main_paths[@]} -eq 0 ] && [ ${#sale_paths[@]} -eq 0 ]; then
     main_paths=("$ADDONS_LINK_DIR/$MODULE/tests")
-    sale_paths=("$ADDONS_LINK_DIR/$MODULE/tests_sale")
+    sale_paths=("$ADDONS_LINK_DIR/$MODULE/tests_sale" "$ADDONS_LINK_DIR/$MODULE/tests_apps")
 fi
 
 status=0
@@ -82,7 +84,7 @@ if [ ${#main_paths[@]} -gt 0 ]; then
 fi
 
 if [ ${#sale_paths[@]} -gt 0 ]; then
-    prepare_db "$SALE_DB" "$MODULE,sale" "$WORK_DIR/test-install-sale.log"
+    prepare_db "$SALE_DB" "$MODULE,sale,crm,website_sale,point_of_sale" "$WORK_DIR/test-install-sale.log"
     report="$WORK_DIR/test-sale-report.xml"
     rm -f "$report"
     sale_status=0

@@ -59,3 +59,7 @@ from . import kundekartotek_import_template
 from . import kundekartotek_import_template_line
 from . import kundekartotek_import_column
 from . import kundekartotek_import_issue
+from . import res_partner_batch
+from . import kundekartotek_backup
+from . import res_config_settings_backup
+from . import res_partner_apps

@@ -565,7 +565,8 @@ class ResPartner(models.Model):
 
         No ``cr.commit()`` here: the batch reports its progress through Odoo 18's cron progress API, and the cron
         runner commits after each call and calls again at once while partners remain, so each batch is its own
-        transaction. A partner whose try failed is not tried again before ``RETRY_DELAY``.
+        transaction. A partner whose try failed is not tried again before ``RETRY_DELAY``. The batch is locked
+        when it is picked, so two runs at once (several workers or servers) never check the same partner.
         """
         domain = [
             ("brreg_state", "=", "queued"),
@@ -573,7 +574,8 @@ class ResPartner(models.Model):
             ("brreg_checked_at", "=", False),
             ("brreg_checked_at", "<", fields.Datetime.now() - RETRY_DELAY),
         ]
-        partners = self.search(domain, order="id", limit=batch_size)
+        # Locked as they are picked: another run at the same moment takes the next partners (res_partner_batch.py).
+        partners = self._kk_claim_batch(domain, batch_size)
         done = partners._kk_brreg_check(self._kk_brreg_client()) if partners else partners
         # While the register is down, report nothing left: the runner would otherwise call again at once; the
         # next run in 15 minutes tries again.

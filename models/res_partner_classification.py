@@ -57,7 +57,9 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.parent_id and not partner.is_company:
                 partner.customer_type = partner.parent_id.customer_type
-            elif partner.customer_type:
+            elif partner.customer_type and (partner._origin.id or partner.customer_type == "public"):
+                # Saved, or public sector (never a proposal): the type stays. In a form that is not saved yet, a
+                # business or private type is the proposal of a moment ago, and follows "Company" / "Person".
                 continue
             elif partner.is_company or partner.company_registry:
                 partner.customer_type = "business"

@@ -528,7 +528,8 @@ class ResPartner(models.Model):
             chunk._kk_set_erasure_next_check(next_checks)
             if len(eligible) >= batch_size:
                 break
-        batch = eligible[:batch_size]
+        # Locked as it is picked: a second run at the same moment takes the next customers (res_partner_batch.py).
+        batch = Partner._kk_claim_batch([("id", "in", eligible.ids)], batch_size)
         if batch:
             batch._kk_anonymise()
         remaining = Partner.search_count(domain)

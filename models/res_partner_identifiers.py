@@ -242,15 +242,27 @@ class ResPartner(models.Model):
         return None
 
     def _kk_is_norwegian(self):
-        """Whether Norwegian rules apply: the partner is in Norway, or has no country and its company is."""
+        """Whether Norwegian rules apply: the partner is in Norway; or it has no country and its commercial partner
+        (for a contact) or else its company is.
+
+        A contact's organisation number is its commercial partner's (a commercial field core copies down), so a
+        contact without an address of its own is judged by that partner's country: core copies the number to a new
+        contact of a Belgian company before it copies the address.
+        """
         self.ensure_one()
-        country = self.country_id or (self.company_id or self.env.company).country_id
+        country = (
+            self.country_id
+            or self.parent_id.commercial_partner_id.country_id
+            or (self.company_id or self.env.company).country_id
+        )
         return country.code == "NO"
 
     @api.model
     def _kk_is_norwegian_vals(self, vals):
         """Same as :meth:`_kk_is_norwegian` for values about to be written."""
         country = self.env["res.country"].browse(vals.get("country_id"))
+        if not country:
+            country = self.browse(vals.get("parent_id")).commercial_partner_id.country_id
         if not country:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             country = company.country_id

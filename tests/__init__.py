@@ -14,3 +14,5 @@ from . import test_gdpr
 from . import test_statement
 from . import test_reminder
 from . import test_credit_enforcement
+from . import test_backup
+from . import test_cron_batch_lock

@@ -42,6 +42,25 @@ class TestCustomerCard(AccountTestInvoicingCommon):
         contact.parent_id = person
         self.assertEqual(contact.customer_type, "private", "and the type of the company it moves to")
 
+    def test_the_form_proposes_the_type_of_company_or_person_until_saved(self):
+        """A new partner starts as a person (private); choosing Company in the form makes the proposal business."""
+        with Form(self.Partner) as form:
+            form.name = "Skjema AS"
+            self.assertEqual(form.customer_type, "private")
+            form.company_type = "company"
+            self.assertEqual(form.customer_type, "business")
+            form.company_type = "person"
+            self.assertEqual(form.customer_type, "private")
+            form.customer_type = "public"
+            form.company_type = "company"
+            self.assertEqual(form.customer_type, "public", "public sector is never a proposal: it stays")
+        partner = form.record
+        with Form(partner) as form:
+            form.customer_type = "private"
+            form.company_type = "person"
+            form.company_type = "company"
+            self.assertEqual(form.customer_type, "private", "a saved partner keeps the type it has")
+
     def test_filters_find_customers_by_classification(self):
         tier_a = self.Partner.create({"name": "Viktig AS", "is_company": True, "value_tier": "a"})
         self.Partner.create({"name": "Mindre AS", "is_company": True, "value_tier": "c"})

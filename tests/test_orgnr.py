@@ -92,6 +92,32 @@ class TestOrgnrOrm(OrgnrCase):
         partner = self.Partner.create({"name": "Uten Land AS", "company_registry": "988 077 917"})
         self.assertEqual(partner.company_registry, VALID)
 
+    def test_contact_without_country_follows_its_foreign_company(self):
+        """Core copies a company's number to a new contact before its address (base's TestPartnerAddressCompany)."""
+        self.env.company.country_id = self.norway
+        belgian = self.Partner.create(
+            {
+                "name": "GhostStep",
+                "is_company": True,
+                "country_id": self.env.ref("base.be").id,
+                "company_registry": "0477472701",
+            }
+        )
+        contact = self.Partner.create({"name": "Existing Contact", "parent_id": belgian.id})
+        self.assertEqual(contact.company_registry, "0477472701")
+        self.assertEqual(contact.country_id, belgian.country_id)
+
+    def test_contact_without_country_follows_its_norwegian_company(self):
+        """In a Swedish company, a contact without a country of a Norwegian customer gets Norwegian rules."""
+        self.env.company.country_id = self.sweden
+        company = self.Partner.create({"name": "Norsk AS", "is_company": True, "country_id": self.norway.id})
+        contact = self.Partner.create({"name": "Kontakt", "parent_id": company.id})
+        contact.country_id = False
+        contact.company_registry = "988 077 917"
+        self.assertEqual(contact.company_registry, VALID)
+        with self.assertRefused("988077918"):
+            contact.company_registry = "988077918"
+
     def test_search_by_formatted_number_finds_the_customer(self):
         partner = self.Partner.create({"name": "Søkbar AS", "country_id": self.norway.id, "company_registry": VALID})
         for typed in ("988 077 917", "NO988077917MVA", VALID):
