@@ -171,6 +171,7 @@ class TestBadInput(HttpCase):
                 "register_file": base64.b64encode(b"0150\tOSLO\t0301\tOSLO\tG\r\n").decode(),
             },
             "kundekartotek.renumber": {"partner_id": cls.customer.id, "reason": "x"},
+            "kundekartotek.send.confirm": {"partner_id": cls.customer.id, "kind": "statement"},
         }
         cls.records = {}
         for model, values in cls.base_values.items():
