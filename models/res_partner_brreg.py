@@ -93,6 +93,12 @@ def brreg_status_of(unit):
     return "active"
 
 
+class BrregUserError(UserError):
+    """A failed look-up in the register. A class of its own so that the web client titles the message box
+    "Brønnøysund register" (``static/src/js/brreg_error.js``) instead of core's "Invalid Operation"; it is a
+    ``UserError`` for everything else (logging, RPC, tests)."""
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 

@@ -63,6 +63,10 @@ class ReportKundekartotekStatement(models.AbstractModel):
                     "line": row.move_line_id,
                     "number": move.name,
                     "reference": move.ref if move.ref and move.ref != move.name else "",
+                    # The KID (l10n_no's payment reference on Norwegian journals) or other payment reference.
+                    "payment_reference": move.payment_reference
+                    if move.payment_reference and move.payment_reference != move.name
+                    else "",
                     "date": move.invoice_date or row.date,
                     "due": row.date_maturity,
                     "amount": row.move_line_id.balance,

@@ -183,6 +183,7 @@ class TestBadInput(HttpCase):
             },
             "kundekartotek.merge.field": {"wizard_id": merge.id, "field_name": "email", "partner_id": cls.customer.id},
             "kundekartotek.review": {},
+            "kundekartotek.send.confirm": {"partner_id": cls.customer.id, "kind": "statement"},
         }
         env["kundekartotek.risk.model"]._kk_train(env.company)  # written by the module only
         cls.records = {}

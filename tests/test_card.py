@@ -175,3 +175,30 @@ class TestDrillDown(ReceivablesCommon):
         self.assertEqual(self.env["account.move.line"].search(items["domain"]).move_id, self.overdue | self.not_due)
         on_due_date = rows.with_context(**dict(context, kk_as_of="2026-01-31"))
         self.assertEqual(on_due_date.filtered(lambda r: r.move_id == self.overdue).age_label, "Not due")
+
+
+@tagged("post_install", "-at_install")
+class TestStatementSender(ReceivablesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Avsender AS", "is_company": True})
+        cls.invoice = cls._invoice(cls.customer, 800, "2026-01-01", "2026-01-31")
+        cls.invoice.payment_reference = "00012340000019"
+
+    def test_missing_sender_details_are_flagged_and_the_statement_names_them(self):
+        company = self.env.company
+        company.write({"street": False, "company_registry": False})
+        company.partner_id.bank_ids.unlink()
+        wizard = self.env["kundekartotek.send.confirm"].create({"partner_id": self.customer.id, "kind": "statement"})
+        for word in ("address", "organisation number", "bank account"):
+            self.assertIn(word, wizard.company_warning)
+        company.write({"street": "Storgata 1", "zip": "0155", "city": "Oslo", "company_registry": "988077917"})
+        self.env["res.partner.bank"].create({"acc_number": "1503.12.34567", "partner_id": company.partner_id.id})
+        wizard.invalidate_recordset()
+        self.assertFalse(wizard.company_warning)
+        report = self.env.ref("kundekartotek.action_report_statement")
+        html = report._render_qweb_html(report.report_name, self.customer.ids, data={"as_of": "2026-02-28"})[0]
+        html = html.decode()
+        for text in ("1503.12.34567", "988077917", "Storgata 1", "00012340000019"):
+            self.assertIn(text, html)

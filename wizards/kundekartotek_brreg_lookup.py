@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..lib.brreg import BrregError
 from ..lib.identifiers import compact_orgnr, is_ascii_digits
-from ..models.res_partner_brreg import brreg_queue_suspended, brreg_status_of, register_writes
+from ..models.res_partner_brreg import BrregUserError, brreg_queue_suspended, brreg_status_of, register_writes
 
 
 class KundekartotekBrregLookup(models.TransientModel):
@@ -76,11 +76,11 @@ class KundekartotekBrregLookup(models.TransientModel):
             else:
                 units = client.search(query)
         except BrregError as error:
-            raise UserError(
+            raise BrregUserError(
                 self.env["res.partner"]._kk_brreg_error_message(error, orgnr if is_ascii_digits(orgnr) else query)
             ) from error
         if not units:
-            raise UserError(_("No unit in the Brønnøysund register matches “%(query)s”.", query=query))
+            raise BrregUserError(_("No unit in the Brønnøysund register matches “%(query)s”.", query=query))
         self.write(
             {
                 "line_id": False,
@@ -105,7 +105,7 @@ class KundekartotekBrregLookup(models.TransientModel):
             try:
                 subunits = Partner._kk_brreg_client().get_subunits(unit.orgnr)
             except BrregError as error:
-                raise UserError(Partner._kk_brreg_error_message(error, unit.orgnr)) from error
+                raise BrregUserError(Partner._kk_brreg_error_message(error, unit.orgnr)) from error
         values = Partner._kk_brreg_values(unit)
         partner = self.partner_id
         if partner:

@@ -31,6 +31,7 @@ class KundekartotekSendConfirm(models.TransientModel):
     deadline = fields.Date(compute="_compute_summary", string="To be paid by")
     summary = fields.Char(compute="_compute_summary")
     language_warning = fields.Char(string="Language warning", compute="_compute_summary")
+    company_warning = fields.Char(string="Sender warning", compute="_compute_summary")
 
     @api.depends("partner_id", "kind", "as_of")
     @api.depends_context("lang")
@@ -40,6 +41,7 @@ class KundekartotekSendConfirm(models.TransientModel):
         for wizard in self:
             partner = wizard.partner_id.commercial_partner_id
             wizard.currency_id = company.currency_id
+            wizard.company_warning = self._kk_company_warning(company)
             wizard.language_warning = partner._kk_language_warning() if partner else False
             if not partner:
                 wizard.amount, wizard.deadline, wizard.summary = 0.0, False, False
@@ -65,6 +67,25 @@ class KundekartotekSendConfirm(models.TransientModel):
                     date=format_date(self.env, as_of),
                     amount=amount,
                 )
+
+    @api.model
+    def _kk_company_warning(self, company):
+        """A sentence when the letter would go out without the sender's address, organisation number or bank
+        account, which a Norwegian customer expects to see on a demand for payment."""
+        missing = []
+        if not (company.street and company.zip and company.city):
+            missing.append(_("address"))
+        if not company.company_registry:
+            missing.append(_("organisation number"))
+        if not company.partner_id.bank_ids:
+            missing.append(_("bank account"))
+        if not missing:
+            return False
+        return _(
+            "%(company)s has no %(missing)s: the letter will go out without it. Fill it in under Settings → Companies.",
+            company=company.name,
+            missing=", ".join(missing),
+        )
 
     def action_confirm(self):
         """Send what was shown: the reminder (checked again by the partner), or the statement's mail composer."""
