@@ -137,6 +137,8 @@ class TestBadInput(HttpCase):
             }
         )
         lookup = env["kundekartotek.brreg.lookup"].create({"query": "988077917"})
+        mapping = env["kundekartotek.import.template"].create({"name": "Feilinput mal"})
+        import_run = env["kundekartotek.import.run"].create({"name": "Feilinput import"})
         # What a valid record of each model needs besides the fields under test.
         cls.base_values = {
             "res.partner": {"name": "Feilinput Ny AS"},
@@ -171,6 +173,12 @@ class TestBadInput(HttpCase):
                 "register_file": base64.b64encode(b"0150\tOSLO\t0301\tOSLO\tG\r\n").decode(),
             },
             "kundekartotek.renumber": {"partner_id": cls.customer.id, "reason": "x"},
+            "kundekartotek.external.ref": {"source": "feil", "ref": "F-1", "partner_id": cls.customer.id},
+            "kundekartotek.import.template": {"name": "Feilinput"},
+            "kundekartotek.import.template.line": {"template_id": mapping.id, "column": "Navn", "target": "name"},
+            "kundekartotek.import.run": {"name": "Feilinput"},
+            "kundekartotek.import.column": {"run_id": import_run.id, "position": 0},
+            "kundekartotek.import.issue": {"run_id": import_run.id, "stage": "dry_run", "problem": "x"},
         }
         cls.records = {}
         for model, values in cls.base_values.items():
