@@ -170,7 +170,15 @@ class ResPartner(models.Model):
             partners = self.browse(ids_or_domain).exists()
             partners.check_access("read")
         else:
-            partners = self.search(list(ids_or_domain), limit=limit, order="name, id")
+            shaped = all(
+                item in ("&", "|", "!") or (isinstance(item, list | tuple) and len(item) == 3) for item in ids_or_domain
+            )
+            try:
+                if not shaped:
+                    raise ValueError(ids_or_domain)
+                partners = self.search(list(ids_or_domain), limit=limit, order="name, id")
+            except (ValueError, TypeError, KeyError, IndexError) as error:
+                raise ValidationError(_("Send a list of customer ids or a valid search domain.")) from error
         return partners._kk_cards()
 
     # Upsert --------------------------------------------------------------------------------------------------------

@@ -307,6 +307,10 @@ class TestCustomerApi(HttpCase):
         # By domain, within the caller's record rules.
         found = self.call(self.clerk, "kk_cards", [["company_registry", "=", self.orgnr_a]])
         self.assertEqual([c["id"] for c in found], [customer.id])
+        for bad in ([["no_such_field", "=", 1]], [customer.id, "x"], "not a list"):
+            with self.assertRaises(xmlrpc.client.Fault) as caught:
+                self.call(self.clerk, "kk_cards", bad)
+            self.assertEqual(caught.exception.faultCode, 2, caught.exception.faultString[-300:])
 
 
 @tagged("post_install", "-at_install")
