@@ -56,6 +56,10 @@ MATCH_FIELDS = ("ref", "company_registry", "fodselsnummer")
 RECORD_ERRORS = (UserError, psycopg2.IntegrityError)
 
 
+class _OneByOne(Exception):
+    """Internal: this call must be saved record by record (a key shared inside the call, or a conflict to word)."""
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -93,6 +97,11 @@ class ResPartner(models.Model):
             )
         if not isinstance(atomic, bool):
             raise ValidationError(_("atomic must be true or false."))
+        try:
+            with self.env.cr.savepoint():
+                return self._kk_upsert_batch(records)
+        except (*RECORD_ERRORS, _OneByOne) as error:
+            _logger.debug("kk_upsert: the batch failed (%s), saving record by record", error)
         if atomic:
             results = []
             for index, record in enumerate(records):
@@ -107,13 +116,7 @@ class ResPartner(models.Model):
                         )
                     ) from error
             return results
-        # Fast path: the whole batch in one savepoint. Only when a record fails is it done again record by record,
-        # each in a savepoint of its own (a savepoint per record costs a flush of the audit trail per record).
-        try:
-            with self.env.cr.savepoint():
-                return [self._kk_upsert_one(index, record) for index, record in enumerate(records)]
-        except RECORD_ERRORS as error:
-            _logger.debug("kk_upsert: a record failed (%s), saving record by record", error)
+        # Record by record, each in a savepoint of its own (which costs a flush of the audit trail per record).
         results = []
         for index, record in enumerate(records):
             try:
@@ -167,7 +170,15 @@ class ResPartner(models.Model):
             partners = self.browse(ids_or_domain).exists()
             partners.check_access("read")
         else:
-            partners = self.search(list(ids_or_domain), limit=limit, order="name, id")
+            shaped = all(
+                item in ("&", "|", "!") or (isinstance(item, list | tuple) and len(item) == 3) for item in ids_or_domain
+            )
+            try:
+                if not shaped:
+                    raise ValueError(ids_or_domain)
+                partners = self.search(list(ids_or_domain), limit=limit, order="name, id")
+            except (ValueError, TypeError, KeyError, IndexError) as error:
+                raise ValidationError(_("Send a list of customer ids or a valid search domain.")) from error
         return partners._kk_cards()
 
     # Upsert --------------------------------------------------------------------------------------------------------
@@ -181,8 +192,8 @@ class ResPartner(models.Model):
         return []
 
     @api.model
-    def _kk_upsert_one(self, index, record):
-        """Match, compare and save one record; raises the error the form would give."""
+    def _kk_upsert_prepare(self, record):
+        """``(vals, source, ref)`` of one record, or the error the form would give for its keys, fields and types."""
         if not isinstance(record, dict):
             raise ValidationError(_("Each customer must be a dictionary of field names and values."))
         vals = dict(record)
@@ -205,6 +216,12 @@ class ResPartner(models.Model):
         self.check_field_access_rights("write", list(vals))
         # Types and forms first, as create/write check them: nothing below reads a value of the wrong type.
         self._kk_guard_check([vals])
+        return vals, source, ref
+
+    @api.model
+    def _kk_upsert_one(self, index, record):
+        """Match, compare and save one record; raises the error the form would give."""
+        vals, source, ref = self._kk_upsert_prepare(record)
         partner, matched_by = self._kk_upsert_match(vals, source, ref)
         warnings = []
         if partner:
@@ -215,25 +232,8 @@ class ResPartner(models.Model):
                 partner.write(changes)
             status = "updated" if changes else "unchanged"
         else:
-            create_vals = dict(vals)
-            if not matched_by and not source and not any(vals.get(key) for key in MATCH_FIELDS):
-                warnings.append(
-                    _(
-                        "No key (customer number, organisation number, external reference): "
-                        "sending it again creates another customer."
-                    )
-                )
-            if not create_vals.get("customer_rank"):
-                create_vals["customer_rank"] = 1
-            warnings += [
-                _(
-                    "Possible duplicate of customer %(id)s (score %(score)s): %(reasons)s",
-                    id=duplicate["id"],
-                    score=duplicate.get("score"),
-                    reasons=", ".join(duplicate.get("reasons") or []),
-                )
-                for duplicate in self._kk_upsert_duplicates(create_vals)
-            ]
+            create_vals = dict(vals, customer_rank=vals.get("customer_rank") or 1)
+            warnings = self._kk_upsert_new_warnings(vals, source, create_vals)
             partner = self.create(create_vals)
             status = "created"
         if source and "external_ref" not in matched_by:
@@ -251,6 +251,151 @@ class ResPartner(models.Model):
             "message": "",
             "warnings": warnings,
         }
+
+    @api.model
+    def _kk_upsert_batch(self, records):
+        """The whole call at once: keys looked up in one query per kind, new customers created in one ``create``.
+
+        Raises at the first problem (the caller then goes record by record, which words the error per record), and
+        raises ``_OneByOne`` when two records of the call share a key: the second must find the customer the first
+        creates, which only the record-by-record path does.
+        """
+        prepared = [self._kk_upsert_prepare(record) for record in records]
+        seen = set()
+        for vals, source, ref in prepared:
+            for key in self._kk_upsert_keys(vals, source, ref):
+                if key in seen:
+                    raise _OneByOne(key[0])
+                seen.add(key)
+        found = self._kk_upsert_find_all(prepared)
+        matched = self.browse({partner_id for matches in found for partner_id in matches.values()})
+        by_id = {partner.id: partner for partner in matched}  # iterating keeps the batch's prefetch
+        results, to_create, to_link = [], [], []
+        for index, ((vals, source, ref), matches) in enumerate(zip(prepared, found, strict=True)):
+            if len(set(matches.values())) > 1:
+                raise _OneByOne("conflict")  # worded per record by the record-by-record path
+            matched_by = sorted(matches)
+            result = {"index": index, "matched_by": matched_by, "message": "", "warnings": []}
+            results.append(result)
+            if matches:
+                partner = by_id[next(iter(matches.values()))]
+                changes = partner._kk_upsert_changes(vals)
+                if partner.customer_rank <= 0 and "customer_rank" not in vals:
+                    changes["customer_rank"] = 1
+                if changes:
+                    partner.write(changes)
+                result.update(id=partner, status="updated" if changes else "unchanged")
+            else:
+                create_vals = dict(vals, customer_rank=vals.get("customer_rank") or 1)
+                result["warnings"] = self._kk_upsert_new_warnings(vals, source, create_vals)
+                to_create.append((result, create_vals))
+            if source and "external_ref" not in matched_by:
+                to_link.append((result, source, ref))
+        created = self.create([create_vals for _result, create_vals in to_create])
+        for (result, _vals), partner in zip(to_create, created, strict=True):
+            result.update(id=partner, status="created")
+        if to_link:
+            self.env["kundekartotek.external.ref"].create(
+                [
+                    {"source": source, "ref": ref, "partner_id": result["id"].id, "company_id": self.env.company.id}
+                    for result, source, ref in to_link
+                ]
+            )
+            for result, _source, _ref in to_link:
+                if result["status"] == "unchanged":
+                    result["status"] = "updated"
+        for result in results:
+            partner = result["id"]
+            result.update(id=partner.id, customer_number=partner.ref or False)
+        return results
+
+    @api.model
+    def _kk_upsert_keys(self, vals, source, ref):
+        """The keys a record is found by, normalised: two records of one call with a common key are one customer."""
+        keys = []
+        if source:
+            keys.append(("external_ref", source, ref))
+        if isinstance(vals.get("ref"), str) and vals["ref"]:
+            keys.append(("ref", vals["ref"]))
+        if isinstance(vals.get("company_registry"), str) and vals["company_registry"].strip():
+            keys.append(
+                ("company_registry", compact_orgnr(vals["company_registry"]) or vals["company_registry"].strip())
+            )
+        if isinstance(vals.get("fodselsnummer"), str) and vals["fodselsnummer"]:
+            keys.append(("fodselsnummer", compact_fodselsnummer(vals["fodselsnummer"])))
+        return keys
+
+    @api.model
+    def _kk_upsert_find_all(self, prepared):
+        """For each record ``{key: partner id}`` of the keys that find a customer; one query per kind of key.
+
+        The same searches as :meth:`_kk_upsert_match`, for the whole call; a key that finds two customers raises
+        ``_OneByOne`` (the record-by-record path words it).
+        """
+        wanted = {"external_ref": set(), "ref": set(), "company_registry": set(), "fodselsnummer": set()}
+        for vals, source, ref in prepared:
+            for key in self._kk_upsert_keys(vals, source, ref):
+                wanted[key[0]].add(key[1:] if key[0] == "external_ref" else key[1])
+                if key[0] == "company_registry":
+                    wanted[key[0]].add(vals["company_registry"].strip())
+        index = {kind: {} for kind in wanted}
+        if wanted["external_ref"]:
+            refs = self.env["kundekartotek.external.ref"].search(
+                [
+                    ("source", "in", sorted({source for source, _ref in wanted["external_ref"]})),
+                    ("ref", "in", sorted({ref for _source, ref in wanted["external_ref"]})),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+            for link in refs:
+                index["external_ref"].setdefault((link.source, link.ref), set()).add(link.partner_id.id)
+        domains = {
+            "ref": [*self._kk_commercial_domain(), ("customer_rank", ">", 0)],
+            "company_registry": self._kk_commercial_domain(),
+            "fodselsnummer": [],
+        }
+        for kind, domain in domains.items():
+            if wanted[kind]:
+                for partner in self.search([*domain, (kind, "in", sorted(wanted[kind]))]):
+                    index[kind].setdefault(partner[kind], set()).add(partner.id)
+        found = []
+        for vals, source, ref in prepared:
+            matches = {}
+            for key in self._kk_upsert_keys(vals, source, ref):
+                kind = key[0]
+                if kind == "external_ref":
+                    ids = index[kind].get(key[1:], set())
+                elif kind == "company_registry":
+                    ids = index[kind].get(key[1], set()) | index[kind].get(vals["company_registry"].strip(), set())
+                else:
+                    ids = index[kind].get(key[1], set())
+                if len(ids) > 1:
+                    raise _OneByOne(kind)
+                if ids:
+                    matches[kind] = next(iter(ids))
+            found.append(matches)
+        return found
+
+    @api.model
+    def _kk_upsert_new_warnings(self, vals, source, create_vals):
+        warnings = []
+        if not source and not any(vals.get(key) for key in MATCH_FIELDS):
+            warnings.append(
+                _(
+                    "No key (customer number, organisation number, external reference): "
+                    "sending it again creates another customer."
+                )
+            )
+        warnings += [
+            _(
+                "Possible duplicate of customer %(id)s (score %(score)s): %(reasons)s",
+                id=duplicate["id"],
+                score=duplicate.get("score"),
+                reasons=", ".join(duplicate.get("reasons") or []),
+            )
+            for duplicate in self._kk_upsert_duplicates(create_vals)
+        ]
+        return warnings
 
     @api.model
     def _kk_upsert_error(self, index, error):

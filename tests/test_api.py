@@ -153,6 +153,16 @@ class TestCustomerApi(HttpCase):
         self.assertIn(str(first["id"]), clash["message"])
         self.assertIn(str(second["id"]), clash["message"])
 
+    def test_records_of_one_call_sharing_a_key_are_one_customer(self):
+        results = self.call(
+            self.clerk,
+            "kk_upsert",
+            [self.company(self.orgnr_a), self.company(f"NO {self.orgnr_a} MVA", email="ny@fjellheim.example")],
+        )
+        self.assertEqual([r["status"] for r in results], ["created", "updated"])
+        self.assertEqual(results[0]["id"], results[1]["id"])
+        self.assertEqual(self.partners(self.orgnr_a).email, "ny@fjellheim.example")
+
     def test_per_record_errors_do_not_stop_the_rest(self):
         bad = self.orgnr_c[:8] + str((int(self.orgnr_c[8]) + 1) % 10)
         results = self.call(
@@ -297,6 +307,10 @@ class TestCustomerApi(HttpCase):
         # By domain, within the caller's record rules.
         found = self.call(self.clerk, "kk_cards", [["company_registry", "=", self.orgnr_a]])
         self.assertEqual([c["id"] for c in found], [customer.id])
+        for bad in ([["no_such_field", "=", 1]], [customer.id, "x"], "not a list"):
+            with self.assertRaises(xmlrpc.client.Fault) as caught:
+                self.call(self.clerk, "kk_cards", bad)
+            self.assertEqual(caught.exception.faultCode, 2, caught.exception.faultString[-300:])
 
 
 @tagged("post_install", "-at_install")
@@ -326,6 +340,24 @@ class TestCustomerApiBatch(TransactionCase):
         one = self._queries(Partner.browse(self.customers[1:2].ids))
         twenty = self._queries(Partner.browse(self.customers.ids))
         self.assertEqual(one, twenty)
+
+    def test_unchanged_upsert_costs_the_same_queries_for_1_and_20_customers(self):
+        """Keys are looked up per kind for the whole call, and the customers read together, not one by one.
+
+        (No many2one values: the input guard checks that each id exists, one query per value.)
+        """
+        Partner = self.env["res.partner"].with_user(self.clerk)
+        records = [{"name": customer.name, "ref": customer.ref, "is_company": True} for customer in self.customers]
+
+        def queries(batch):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            results = Partner.kk_upsert(batch)
+            self.assertEqual({r["status"] for r in results}, {"unchanged"})
+            return self.env.cr.sql_log_count - before
+
+        queries(records[:1])  # warm the caches of groups, rules and fields
+        self.assertEqual(queries(records[1:2]), queries(records))
 
     def test_record_limit_per_call(self):
         Partner = self.env["res.partner"].with_user(self.clerk)

@@ -139,6 +139,8 @@ class TestBadInput(HttpCase):
         lookup = env["kundekartotek.brreg.lookup"].create({"query": "988077917"})
         merge = env["base.partner.merge.automatic.wizard"].create({"dst_partner_id": cls.customer.id})
         merge.flush_recordset()  # its value lines are computed now, not over the line created below
+        mapping = env["kundekartotek.import.template"].create({"name": "Feilinput mal"})
+        import_run = env["kundekartotek.import.run"].create({"name": "Feilinput import"})
         # What a valid record of each model needs besides the fields under test.
         cls.base_values = {
             "res.partner": {"name": "Feilinput Ny AS"},
@@ -184,6 +186,12 @@ class TestBadInput(HttpCase):
             "kundekartotek.merge.field": {"wizard_id": merge.id, "field_name": "email", "partner_id": cls.customer.id},
             "kundekartotek.review": {},
             "kundekartotek.send.confirm": {"partner_id": cls.customer.id, "kind": "statement"},
+            "kundekartotek.external.ref": {"source": "feil", "ref": "F-1", "partner_id": cls.customer.id},
+            "kundekartotek.import.template": {"name": "Feilinput"},
+            "kundekartotek.import.template.line": {"template_id": mapping.id, "column": "Navn", "target": "name"},
+            "kundekartotek.import.run": {"name": "Feilinput"},
+            "kundekartotek.import.column": {"run_id": import_run.id, "position": 0},
+            "kundekartotek.import.issue": {"run_id": import_run.id, "stage": "dry_run", "problem": "x"},
         }
         env["kundekartotek.risk.model"]._kk_train(env.company)  # written by the module only
         cls.records = {}
