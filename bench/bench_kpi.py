@@ -122,16 +122,16 @@ def orm_kpis(env, date_from, date_to):
 
     partials = env["account.partial.reconcile"].search([("max_date", ">=", previous_from), ("max_date", "<=", date_to)])
     invoices = partials.debit_move_id.filtered(lambda line: line.account_type == "asset_receivable").move_id
-    settlements = []
+    paid = defaultdict(list)
     for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted"):
-        receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        if not all(receivable.mapped("reconciled")):
+        if invoice.payment_state not in ("paid", "in_payment"):
             continue
+        receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         settled = max(receivable.matched_credit_ids.mapped("max_date"))
-        if previous_from <= settled <= date_to:
-            settlements.append(
-                (invoice.commercial_partner_id.id, invoice.invoice_date, settled, invoice.amount_total_signed)
-            )
+        if date_from <= settled <= date_to:
+            days = (settled - invoice.invoice_date).days
+            paid[invoice.commercial_partner_id.id].append((days, invoice.amount_total_signed))
+    settlements = {"current": {partner: kpi.Settlements.of(pairs) for partner, pairs in paid.items()}}
 
     def balance_at(point):
         [(total,)] = env["account.move.line"]._read_group(

@@ -9,6 +9,7 @@ once".
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 # A relationship's length in years: days / this (a year of the Gregorian calendar on average).
 DAYS_PER_YEAR = 365.25
@@ -64,15 +65,40 @@ def months(date_from, date_to):
     return result
 
 
+@dataclass(frozen=True)
+class Settlements:
+    """Sums over invoices paid: how many, their days to pay, days × amount, and amount (company currency)."""
+
+    count: int = 0
+    days: float = 0.0
+    weighted_days: float = 0.0
+    amount: float = 0.0
+
+    @classmethod
+    def of(cls, settlements):
+        """The sums of ``(days, amount)`` pairs, one per invoice."""
+        settlements = list(settlements)
+        return cls(
+            len(settlements),
+            sum(days for days, _amount in settlements),
+            sum(days * amount for days, amount in settlements),
+            sum(amount for _days, amount in settlements),
+        )
+
+    @classmethod
+    def total(cls, parts):
+        parts = list(parts)
+        return cls(
+            *(sum(getattr(part, name) for part in parts) for name in ("count", "days", "weighted_days", "amount"))
+        )
+
+
 def days_to_pay(settlements):
-    """Mean days to pay, plain and weighted by amount, over ``(days, amount)`` of the invoices settled.
+    """Mean days to pay, plain and weighted by amount, from the ``Settlements`` sums of the invoices paid.
 
     Returns ``(mean, weighted_mean)``; each is ``None`` without invoices (or without amount, for the weighted one).
     """
-    settlements = list(settlements)
-    mean = ratio(sum(days for days, _amount in settlements), len(settlements))
-    weighted = ratio(sum(days * amount for days, amount in settlements), sum(amount for _days, amount in settlements))
-    return mean, weighted
+    return ratio(settlements.days, settlements.count), ratio(settlements.weighted_days, settlements.amount)
 
 
 def turnover(revenue, balances):
@@ -99,11 +125,11 @@ class Lifetime:
     first: date
     last: date
 
-    @property
+    @cached_property
     def years(self):
         return relationship_years(self.first, self.last)
 
-    @property
+    @cached_property
     def yearly_revenue(self):
         return self.revenue / self.years
 

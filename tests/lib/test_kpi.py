@@ -51,10 +51,15 @@ def test_months_touched():
 
 
 def test_days_to_pay_plain_and_weighted():
-    mean, weighted = kpi.days_to_pay([(10, 100.0), (40, 300.0)])
+    sums = kpi.Settlements.of([(10, 100.0), (40, 300.0)])
+    mean, weighted = kpi.days_to_pay(sums)
     assert mean == 25
     assert weighted == (10 * 100 + 40 * 300) / 400
-    assert kpi.days_to_pay([]) == (None, None)
+    assert kpi.days_to_pay(kpi.Settlements()) == (None, None)
+    assert kpi.days_to_pay(kpi.Settlements.total([sums, kpi.Settlements.of([(5, 100.0)])])) == (
+        55 / 3,
+        (10 * 100 + 40 * 300 + 5 * 100) / 500,
+    )
 
 
 def test_turnover_and_dso():
