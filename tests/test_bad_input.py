@@ -141,6 +141,7 @@ class TestBadInput(HttpCase):
         merge.flush_recordset()  # its value lines are computed now, not over the line created below
         mapping = env["kundekartotek.import.template"].create({"name": "Feilinput mal"})
         import_run = env["kundekartotek.import.run"].create({"name": "Feilinput import"})
+        dashboard = env["kundekartotek.kpi.dashboard"].create({})
         # What a valid record of each model needs besides the fields under test.
         cls.base_values = {
             "res.partner": {"name": "Feilinput Ny AS"},
@@ -192,6 +193,8 @@ class TestBadInput(HttpCase):
             "kundekartotek.import.run": {"name": "Feilinput"},
             "kundekartotek.import.column": {"run_id": import_run.id, "position": 0},
             "kundekartotek.import.issue": {"run_id": import_run.id, "stage": "dry_run", "problem": "x"},
+            "kundekartotek.kpi.dashboard": {},
+            "kundekartotek.kpi.customer": {"dashboard_id": dashboard.id},
         }
         env["kundekartotek.risk.model"]._kk_train(env.company)  # written by the module only
         cls.records = {}
