@@ -61,6 +61,8 @@
         "data/mail_template_statement.xml",
         "data/mail_template_reminder.xml",
         "views/kundekartotek_menus.xml",
+        "data/ir_cron_duplicates.xml",
+        "views/kundekartotek_duplicate_pair_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

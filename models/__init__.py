@@ -34,3 +34,7 @@ from . import res_config_settings_reminder
 from . import kundekartotek_reminder
 from . import res_partner_reminder
 from . import account_partial_reconcile
+from . import res_company_duplicates
+from . import res_config_settings_duplicates
+from . import res_partner_duplicates
+from . import kundekartotek_duplicate_pair
