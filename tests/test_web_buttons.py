@@ -153,6 +153,10 @@ class TestWebButtons(HttpCase):
         with freeze_time(today - timedelta(days=20)):  # old enough for the card's reminder buttons to send another
             cls.customer.with_context(kk_reminder_channel="letter").action_kk_send_reminder()
         cls.customer._kk_brreg_process_unit(parse_unit(recorded("brreg_unit.json").json()))
+        twins = env["res.partner"].create(
+            [{"name": "Tvilling Knapp AS", "is_company": True}, {"name": "Tvilling Knapp A/S", "is_company": True}]
+        )
+        env["kundekartotek.duplicate.pair"]._kk_scan()
         as_of = {"kk_as_of": fields.Date.to_string(today)}
         cls.records = {
             "res.partner": cls.customer,
@@ -171,6 +175,9 @@ class TestWebButtons(HttpCase):
             "kundekartotek.consent": env["kundekartotek.consent"],
             "kundekartotek.access.log": env["kundekartotek.access.log"],
             "kundekartotek.postal.code": env["kundekartotek.postal.code"].search([], limit=1),
+            "kundekartotek.duplicate.pair": env["kundekartotek.duplicate.pair"].search(
+                [("partner_a_id", "=", twins[0].id)]
+            ),
         }
 
     def setUp(self):
