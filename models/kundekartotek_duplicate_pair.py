@@ -81,9 +81,9 @@ class KundekartotekDuplicatePair(models.Model):
     def action_scan(self):
         """Scan the whole register for likely duplicates and refresh the pairs (managers; safe over RPC).
 
-        The records it is called on do not matter (the list's header button passes the selection, XML-RPC ``[[]]``):
-        the scan always covers the whole register. Returns a client notification with the counts; over XML-RPC read the pairs afterwards with
-        ``search_read`` (docs/api.md).
+        The records it is called on do not matter (the list's header button passes the selection, XML-RPC
+        ``[[]]``): the scan always covers the whole register. Returns a client notification with the counts; over
+        XML-RPC read the pairs afterwards with ``search_read`` (docs/api.md).
         """
         self._kk_check_manager()
         stats = self.sudo()._kk_scan()

@@ -393,7 +393,9 @@ class ResPartner(models.Model):
         """Apply the company's policy to one creation; return the likely duplicates to note on the new partner.
 
         ``refuse`` raises outside the form; ``warn`` (and ``refuse`` on the form, where the user saw the warning)
-        returns them for a chatter note; ``allow`` checks nothing.
+        returns them for a chatter note; ``allow`` checks nothing. The search runs as the caller, not as superuser:
+        the refusal names an existing customer, so it may only name one the caller may read, and it compares a
+        fødselsnummer only for callers who may read those (else a refusal would tell whether a number is known).
         """
         if not vals.get("name") or not self._kk_is_new_customer(vals):
             return []
@@ -401,11 +403,11 @@ class ResPartner(models.Model):
         policy = company.sudo().kk_duplicate_policy or "allow"
         if policy == "allow":
             return []
-        found = self.sudo().with_company(company)._kk_likely_duplicates(vals, limit=3)
+        found = self.browse()._kk_likely_duplicates(vals, limit=3)
         if not found:
             return []
         if policy == "refuse" and route != "form":
-            existing = self.sudo().browse(found[0]["id"])
+            existing = self.browse(found[0]["id"])
             raise ValidationError(
                 _(
                     "%(name)s looks like a customer already in the register: %(existing)s (id %(id)s, customer "

@@ -238,6 +238,31 @@ class TestPolicy(DuplicatesCommon):
         self.assertIn(f"id {self.fjord.id}", str(raised.exception))
         self.assertIn("K-9001", str(raised.exception))
 
+    def test_refusal_never_tells_a_clerk_whether_a_fodselsnummer_is_known(self):
+        self.env.company.kk_duplicate_policy = "refuse"
+        self.ola.sudo().fodselsnummer = FNR
+        vals = {"name": "Helt Annen Person", "fodselsnummer": FNR, "customer_rank": 1}
+        with self.assertRaises(ValidationError) as raised:
+            self.Partner.create(dict(vals))
+        self.assertIn(f"id {self.ola.id}", str(raised.exception))
+        # Not refused for the clerk: a refusal would tell that the number belongs to a customer.
+        self.assertTrue(self.Partner.with_user(self.clerk).create(dict(vals)))
+
+    def test_refusal_only_names_customers_the_caller_may_read(self):
+        self.env.company.kk_duplicate_policy = "refuse"
+        other = self.env["res.company"].create({"name": "Annet Selskap AS", "kk_duplicate_policy": "refuse"})
+        hidden = self.Partner.create({"name": "Skjult Kunde AS", "is_company": True, "company_id": other.id})
+        self.assertEqual(
+            self.Partner._kk_likely_duplicates({"name": "Skjult Kunde AS", "is_company": True, "company_id": other.id})[
+                0
+            ]["id"],
+            hidden.id,
+        )
+        with self.assertRaises(AccessError):  # not a refusal naming the hidden customer
+            self.Partner.with_user(self.manager).create(
+                {"name": "Skjult Kunde AS", "is_company": True, "company_id": other.id}
+            )
+
     def test_refuse_does_not_apply_to_a_new_customer_unlike_the_others(self):
         self.env.company.kk_duplicate_policy = "refuse"
         partner = self.Partner.create({"name": "Helt Ny Kunde AS", "is_company": True, "company_registry": "974760673"})
@@ -327,7 +352,8 @@ class TestPolicyRoutes(HttpCase):
     def test_web_client_create_outside_the_form_is_refused(self):
         self.assertRefused(self.call_kw("create", [self.vals]))
         # The many2one quick creation of an invoice's customer field.
-        self.assertRefused(self.call_kw("name_create", ["Rutebil <post@rutebilvest.no>"], {"res_partner_search_mode": "customer"}))
+        quick = self.call_kw("name_create", ["Rutebil <post@rutebilvest.no>"], {"res_partner_search_mode": "customer"})
+        self.assertRefused(quick)
 
     def test_customer_form_save_is_allowed_with_a_note(self):
         answer = self.call_kw("web_save", [[], self.vals])
