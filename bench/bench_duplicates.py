@@ -25,6 +25,7 @@ Two modes:
 import argparse
 import collections
 import itertools
+import os
 import random
 import statistics
 import sys
@@ -71,54 +72,42 @@ STREETS = (
     "Åsveien|Granveien|Bjørkeveien|Furuveien|Rognveien|Lindeveien|Eikeveien|Hasselveien|Lønneveien|Gamle Drammensvei|"
     "Ringveien|Bekkeveien|Myrveien|Steinveien|Åkerveien|Engveien|Hagegata|Kjøpmannsgata|Olav Tryggvasons gate"
 ).split("|")
-POSTCODES = (
-    ("0150", "Oslo"),
-    ("0159", "Oslo"),
-    ("0250", "Oslo"),
-    ("0361", "Oslo"),
-    ("0458", "Oslo"),
-    ("0555", "Oslo"),
-    ("0661", "Oslo"),
-    ("0773", "Oslo"),
-    ("0870", "Oslo"),
-    ("0975", "Oslo"),
-    ("1337", "Sandvika"),
-    ("1405", "Langhus"),
-    ("1530", "Moss"),
-    ("1606", "Fredrikstad"),
-    ("1767", "Halden"),
-    ("2000", "Lillestrøm"),
-    ("2317", "Hamar"),
-    ("2609", "Lillehammer"),
-    ("2815", "Gjøvik"),
-    ("3015", "Drammen"),
-    ("3126", "Tønsberg"),
-    ("3211", "Sandefjord"),
-    ("3256", "Larvik"),
-    ("3616", "Kongsberg"),
-    ("3717", "Skien"),
-    ("4006", "Stavanger"),
-    ("4306", "Sandnes"),
-    ("4608", "Kristiansand"),
-    ("4836", "Arendal"),
-    ("5003", "Bergen"),
-    ("5015", "Bergen"),
-    ("5527", "Haugesund"),
-    ("5700", "Voss"),
-    ("6002", "Ålesund"),
-    ("6413", "Molde"),
-    ("6800", "Førde"),
-    ("7010", "Trondheim"),
-    ("7030", "Trondheim"),
-    ("7374", "Røros"),
-    ("7600", "Levanger"),
-    ("7713", "Steinkjer"),
-    ("8006", "Bodø"),
-    ("8514", "Narvik"),
-    ("9008", "Tromsø"),
-    ("9405", "Harstad"),
-    ("9510", "Alta"),
-    ("9900", "Kirkenes"),
+# Postcode ranges of towns (first, last, town): a register spreads over thousands of postcodes, most in the cities.
+POSTCODE_RANGES = (
+    (150, 1299, "Oslo"),
+    (150, 1299, "Oslo"),
+    (1300, 1399, "Bærum"),
+    (1400, 1449, "Ski"),
+    (1500, 1599, "Moss"),
+    (1600, 1639, "Fredrikstad"),
+    (1700, 1799, "Sarpsborg"),
+    (2000, 2099, "Lillestrøm"),
+    (2300, 2349, "Hamar"),
+    (2600, 2659, "Lillehammer"),
+    (2800, 2849, "Gjøvik"),
+    (3000, 3059, "Drammen"),
+    (3100, 3189, "Tønsberg"),
+    (3200, 3239, "Sandefjord"),
+    (3250, 3299, "Larvik"),
+    (3600, 3629, "Kongsberg"),
+    (3700, 3739, "Skien"),
+    (4000, 4099, "Stavanger"),
+    (4300, 4329, "Sandnes"),
+    (4600, 4699, "Kristiansand"),
+    (4800, 4849, "Arendal"),
+    (5000, 5259, "Bergen"),
+    (5000, 5259, "Bergen"),
+    (5500, 5549, "Haugesund"),
+    (6000, 6099, "Ålesund"),
+    (6400, 6449, "Molde"),
+    (7000, 7099, "Trondheim"),
+    (7000, 7099, "Trondheim"),
+    (7600, 7629, "Levanger"),
+    (8000, 8049, "Bodø"),
+    (8500, 8529, "Narvik"),
+    (9000, 9049, "Tromsø"),
+    (9400, 9429, "Harstad"),
+    (9500, 9519, "Alta"),
 )
 MAIL_DOMAINS = ("gmail.com", "online.no", "hotmail.com", "outlook.com", "yahoo.no", "live.no", "icloud.com")
 WEIGHTS_ORGNR = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -195,7 +184,8 @@ def company_name(rng):
 
 
 def address(rng):
-    postcode, city = rng.choice(POSTCODES)
+    first, last, city = rng.choice(POSTCODE_RANGES)
+    postcode = f"{rng.randint(first, last):04d}"
     number = f"{rng.randrange(1, 120)}"
     if rng.random() < 0.15:
         number += f" {rng.choice('ABCD')}"
@@ -449,7 +439,7 @@ def insert(env, partners, batch=5000):
         chunk = partners[start : start + batch]
         rows = [
             SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, true, 'contact', 1, now(), now())",
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, true, 'contact', 1, 'ask', now(), now())",
                 p["name"],
                 p["name"],
                 p["is_company"],
@@ -467,7 +457,7 @@ def insert(env, partners, batch=5000):
         env.cr.execute(
             SQL(
                 "INSERT INTO res_partner (name, complete_name, is_company, company_registry, email, phone, street, zip,"
-                " city, country_id, company_id, active, type, customer_rank, create_date, write_date)"
+                " city, country_id, company_id, active, type, customer_rank, autopost_bills, create_date, write_date)"
                 " VALUES %s RETURNING id",
                 SQL(", ").join(rows),
             )
@@ -491,6 +481,7 @@ def insert(env, partners, batch=5000):
 
 
 def in_odoo(args):
+    sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
     import odoo
     from odoo.tools import SQL
 
@@ -506,7 +497,7 @@ def in_odoo(args):
         else:
             ids = insert(env, partners)
         pair_model = env["kundekartotek.duplicate.pair"]
-        print(f"pg_trgm: {pair_model._kk_has_trigram()}")
+        print(f"pg_trgm: {env['res.partner']._kk_has_trigram()}")
         start = time.perf_counter()
         pair_model.action_scan()
         scan = time.perf_counter() - start

@@ -14,6 +14,7 @@ from ..lib import duplicates as dup
 _logger = logging.getLogger(__name__)
 
 TRIGRAM_INDEX = "res_partner_kk_dup_key_trgm_idx"
+ZIP_INDEX = "res_partner_kk_dup_zip_idx"
 # How many candidates by name similarity the check scores at most (best trigram similarity first).
 NAME_CANDIDATES = 30
 # Trigram similarity of the name keys from which a partner is a candidate (pg_trgm's ``%``): below it, the names
@@ -87,6 +88,13 @@ class ResPartner(models.Model):
         """
         super().init()
         cr = self.env.cr
+        # Candidates by postcode (similar names at the same address), for the check and the scan.
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON res_partner (zip) WHERE parent_id IS NULL AND zip IS NOT NULL",
+                SQL.identifier(ZIP_INDEX),
+            )
+        )
         if not self._kk_has_trigram():
             try:
                 with cr.savepoint(flush=False):
@@ -217,6 +225,17 @@ class ResPartner(models.Model):
         if key:
             if trigram is None:
                 trigram = self._kk_has_trigram()
+            if trigram and subject["zip"]:
+                # The same postcode (the address counts only there): every similar name, however common.
+                queries.append(
+                    SQL(
+                        "SELECT p.id FROM res_partner p WHERE p.zip = %s AND p.kk_dup_key %s %s AND %s",
+                        subject["zip"],
+                        TRIGRAM_OPERATOR,
+                        key,
+                        scope,
+                    )
+                )
             if trigram:
                 queries.append(
                     SQL(
@@ -241,6 +260,17 @@ class ResPartner(models.Model):
                         NAME_CANDIDATES * 4,
                     )
                 )
+                if subject["zip"]:
+                    queries.append(
+                        SQL(
+                            "(SELECT p.id FROM res_partner p WHERE p.zip = %s"
+                            " AND string_to_array(p.kk_dup_key, ' ') && %s AND %s ORDER BY p.id LIMIT %s)",
+                            subject["zip"],
+                            list(subject["name"]["tokens"]),
+                            scope,
+                            NAME_CANDIDATES * 4,
+                        )
+                    )
         if not queries:
             return []
         if trigram and key:

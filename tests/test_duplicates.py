@@ -104,19 +104,19 @@ class TestLikelyDuplicates(DuplicatesCommon):
         found = self.Partner._kk_likely_duplicates({"name": "Fjordbygg Entreprenør AS", "is_company": True})
         self.assertEqual(self.ids_of(found), [self.fjord.id])
 
+    AT_FJORD = {"zip": "0150", "street": "Storgata 12B", "is_company": True}
+
     def test_fallback_without_pg_trgm(self):
-        """Forced fallback: same key or a key starting with the first word still finds them; a typo in the first
-        word of the key is what only the trigram search finds."""
+        """Forced fallback: the same key, a key starting with the same first word, or a shared word in the same
+        postcode still find them; a typo in every word is what only the trigram search finds."""
         with patch.object(ResPartner, "_kk_has_trigram", return_value=False):
             same = self.Partner._kk_likely_duplicates({"name": "Entreprenør Fjordbygg", "is_company": True})
-            typo = self.Partner._kk_likely_duplicates(
-                {"name": "Fjordbygg Entreprenr", "zip": "0150", "street": "Storgata 12B", "is_company": True}
-            )
+            one_typo = self.Partner._kk_likely_duplicates(dict(self.AT_FJORD, name="Fjordbygg Entreprenr"))
+            typos = self.Partner._kk_likely_duplicates(dict(self.AT_FJORD, name="Fjordbyg Entreprenr"))
         self.assertEqual(self.ids_of(same), [self.fjord.id, self.fjord_again.id])
-        self.assertEqual(typo, [])
-        with_trigram = self.Partner._kk_likely_duplicates(
-            {"name": "Fjordbygg Entreprenr", "zip": "0150", "street": "Storgata 12B", "is_company": True}
-        )
+        self.assertEqual(self.ids_of(one_typo), [self.fjord.id])
+        self.assertEqual(typos, [])
+        with_trigram = self.Partner._kk_likely_duplicates(dict(self.AT_FJORD, name="Fjordbyg Entreprenr"))
         self.assertEqual(self.ids_of(with_trigram), [self.fjord.id])
 
     def test_fodselsnummer_only_for_those_who_may_read_it(self):
