@@ -55,6 +55,8 @@ CONFLICT_CAP = 0.5
 NAME_FLOOR = 0.75
 NAME_MAX = 0.75
 NAME_SIMILAR_MIN = 0.85
+# Two streets with the same house number are one street from this Jaro-Winkler similarity on.
+STREET_MIN = 0.95
 # Two words are the same word mistyped from this Jaro-Winkler similarity on; an initial counts INITIAL_MATCH.
 TOKEN_MIN = 0.85
 INITIAL_MATCH = 0.9
@@ -158,6 +160,7 @@ _DIGRAPHS = (("aa", "a"), ("oe", "o"))
 # Dots and slashes join what they separate (A/S, A.S.); every other non-word character separates words.
 _JOINERS = re.compile(r"[./']")
 _SEPARATORS = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
 _STREET_NUMBER = re.compile(r"(\d+)\s+([a-z])\b")
 
 
@@ -243,11 +246,25 @@ def normalise_street(street):
             continue
         # Storgata, Storgt -> storgate; Parkveien, Parkvn -> parkvei (the suffix written together with the name).
         for suffix, replacement in STREET_SUFFIXES:
-            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            if word.endswith(suffix) and len(word) > len(suffix) + 1:
                 word = word[: -len(suffix)] + replacement
                 break
         words.append(word)
     return " ".join(words)
+
+
+def house_number(street):
+    """The first run of digits of a street address ("" without one); the scan blocks on it in SQL the same way."""
+    match = _DIGITS.search(street or "")
+    return match.group(0) if match else ""
+
+
+def same_address(street_a, street_b):
+    """Two normalised streets (in one postcode) are one address: the same house number and the street name alike
+    (Jaro-Winkler at least :data:`STREET_MIN`: a typo, not another street). ``Storgata 12`` is not ``Storgata 13``."""
+    if not street_a or not street_b or house_number(street_a) != house_number(street_b):
+        return False
+    return street_a == street_b or jaro_winkler(street_a, street_b) >= STREET_MIN
 
 
 def normalise_orgnr(number):
@@ -434,7 +451,7 @@ def score_pair(partner_a, partner_b):
         elif similarity >= NAME_SIMILAR_MIN:
             reasons.append(NAME_SIMILAR)
     if a["zip"] and a["zip"] == b["zip"]:
-        if a["street"] and (a["street"] == b["street"] or jaro_winkler(a["street"], b["street"]) >= 0.95):
+        if same_address(a["street"], b["street"]):
             weights.append(WEIGHTS[ADDRESS])
             reasons.append(ADDRESS)
         else:

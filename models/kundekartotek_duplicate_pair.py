@@ -178,7 +178,10 @@ class KundekartotekDuplicatePair(models.Model):
         self.flush_model()
         if trigram is None:
             trigram = partners._kk_has_trigram()
-        candidates = self._kk_exact_candidates() | self._kk_name_candidates(trigram)
+        candidates = self._kk_exact_candidates()
+        exact_seconds = time.perf_counter() - started
+        candidates |= self._kk_name_candidates(trigram)
+        candidate_seconds = time.perf_counter() - started
         ids = sorted({pid for pair in candidates for pid in pair})
         keys = {}
         for start in range(0, len(ids), BATCH):
@@ -194,13 +197,19 @@ class KundekartotekDuplicatePair(models.Model):
             score, reasons = dup.score_pair(keys[a], keys[b])
             if dup.is_likely(score):
                 likely[(a, b)] = (score, reasons, companies.get(a) or companies.get(b))
+        scored_seconds = time.perf_counter() - started
         stats = self._kk_store(likely)
         stats["clusters"] = self._kk_update_clusters()
         _logger.info(
-            "kundekartotek: duplicate scan: %s candidates, %s likely pairs, %.1f s",
+            "kundekartotek: duplicate scan: %s candidates, %s likely pairs, %.1f s (exact keys %.1f s, names %.1f s,"
+            " scoring %.1f s, storing %.1f s)",
             len(candidates),
             len(likely),
             time.perf_counter() - started,
+            exact_seconds,
+            candidate_seconds - exact_seconds,
+            scored_seconds - candidate_seconds,
+            time.perf_counter() - scored_seconds - started,
         )
         return stats
 
@@ -250,24 +259,26 @@ class KundekartotekDuplicatePair(models.Model):
 
     @api.model
     def _kk_name_candidates(self, trigram):
-        """Pairs that can only be likely through their names: the same name key, or a similar name in the same
-        postcode.
+        """Pairs that can only be likely through their names: the same name key, or a similar name at the same
+        address (postcode and house number).
 
         Why not every pair of similar names: without a shared exact key, ``lib.duplicates`` scores a pair at or above
         LIKELY only when the names are the same company name (same key) or nearly the same name at the same address
-        (name 0.6 + address 0.5), and the same address implies the same postcode. Pairs of similar names in other
-        postcodes would all be scored below the threshold, so the scan does not fetch them: a self-join of the whole
-        register over the trigram index costs minutes at 100 000 customers, the join per postcode seconds. With
-        pg_trgm the names within a postcode are compared by its similarity operator; without it (the fallback),
-        pairs within a postcode sharing a name word are scored.
+        (name 0.6 + address 0.5), and the same address implies the same postcode and house number
+        (``lib.duplicates.same_address``). Other pairs of similar names would all be scored below the threshold, so
+        the scan does not fetch them: a self-join of the whole register over the trigram index costs minutes at
+        100 000 customers, the join per postcode and house number seconds. With pg_trgm the names there are
+        compared by its similarity operator; without it (the fallback), pairs in a postcode sharing a name word are
+        scored.
         """
         scope_a, scope_b = self._kk_scope("a"), self._kk_scope("b")
+        # The same name key counts on its own for companies only (persons of one name are namesakes).
         pairs = self._kk_pairs_of_groups(
             SQL(
-                "SELECT array_agg(a.id) FROM res_partner a WHERE a.kk_dup_key <> '' AND %s GROUP BY a.kk_dup_key"
-                " HAVING count(*) BETWEEN 2 AND %s",
+                "SELECT array_agg(a.id) FROM res_partner a WHERE a.is_company AND a.kk_dup_key <> '' AND %s"
+                " GROUP BY a.kk_dup_key HAVING count(*) BETWEEN 2 AND %s",
                 scope_a,
-                MAX_GROUP * 4,
+                MAX_GROUP,
             )
         )
         cr = self.env.cr
@@ -287,7 +298,9 @@ class KundekartotekDuplicatePair(models.Model):
                 """
                 SELECT a.id, b.id
                   FROM res_partner a
-                  JOIN res_partner b ON b.zip = a.zip AND b.id > a.id AND b.kk_dup_key %s a.kk_dup_key
+                  JOIN res_partner b ON b.zip = a.zip AND b.id > a.id
+                       AND substring(b.street from '[0-9]+') = substring(a.street from '[0-9]+')
+                       AND b.kk_dup_key %s a.kk_dup_key
                  WHERE a.zip <> %s AND a.kk_dup_key <> '' AND %s AND %s
                 """,
                 TRIGRAM_OPERATOR,

@@ -15,8 +15,6 @@ _logger = logging.getLogger(__name__)
 
 TRIGRAM_INDEX = "res_partner_kk_dup_key_trgm_idx"
 ZIP_INDEX = "res_partner_kk_dup_zip_idx"
-# How many candidates by name similarity the check scores at most (best trigram similarity first).
-NAME_CANDIDATES = 30
 # Trigram similarity of the name keys from which a partner is a candidate (pg_trgm's ``%``): below it, the names
 # share too little for the name to count (lib.duplicates scores them below NAME_FLOOR).
 TRIGRAM_THRESHOLD = 0.4
@@ -88,10 +86,12 @@ class ResPartner(models.Model):
         """
         super().init()
         cr = self.env.cr
-        # Candidates by postcode (similar names at the same address), for the check and the scan.
+        # Candidates by postcode (similar names at the same address), for the check and the scan. No "zip IS NOT
+        # NULL" in the predicate: PostgreSQL 15 does not prove it from "zip = %s" on a varchar column and would
+        # ignore the index.
         cr.execute(
             SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON res_partner (zip) WHERE parent_id IS NULL AND zip IS NOT NULL",
+                "CREATE INDEX IF NOT EXISTS %s ON res_partner (zip) WHERE parent_id IS NULL",
                 SQL.identifier(ZIP_INDEX),
             )
         )
@@ -200,11 +200,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_candidate_ids(self, subject, company_id=None, exclude=(), trigram=None):
-        """Ids of partners sharing an exact key with ``subject`` or a similar name (one query, indexes only).
+        """Ids of partners sharing an exact key with ``subject``, its name key, or a similar name in its postcode
+        (one query, through indexes).
 
-        With pg_trgm the name part is the ``NAME_CANDIDATES`` most similar keys above ``TRIGRAM_THRESHOLD``; without
-        it (or with ``trigram=False``, which the tests use to force it) the same key, or a key starting with the
-        subject's first word.
+        With pg_trgm a similar name is a trigram similarity of at least ``TRIGRAM_THRESHOLD``; without it (or with
+        ``trigram=False``, which the tests use to force it) a shared name word.
         """
         self.env["res.partner"].flush_model()
         self.env["res.partner.bank"].flush_model()
@@ -223,58 +223,34 @@ class ResPartner(models.Model):
         ]
         key = subject["name"]["key"]
         if key:
+            # Without a shared exact key, a pair is likely only with the same company name (same key) or nearly the
+            # same name at the same address (lib.duplicates): so names are looked for there and nowhere else.
+            queries.append(SQL("SELECT p.id FROM res_partner p WHERE p.kk_dup_key = %s AND %s", key, scope))
             if trigram is None:
                 trigram = self._kk_has_trigram()
-            if trigram and subject["zip"]:
-                # The same postcode (the address counts only there): every similar name, however common.
+            if subject["zip"] and trigram:
+                # similarity() rather than the operator: the postcode's index finds the few partners to compare.
                 queries.append(
                     SQL(
-                        "SELECT p.id FROM res_partner p WHERE p.zip = %s AND p.kk_dup_key %s %s AND %s",
+                        "SELECT p.id FROM res_partner p WHERE p.zip = %s AND similarity(p.kk_dup_key, %s) >= %s AND %s",
                         subject["zip"],
-                        TRIGRAM_OPERATOR,
                         key,
+                        TRIGRAM_THRESHOLD,
                         scope,
                     )
                 )
-            if trigram:
+            elif subject["zip"]:
                 queries.append(
                     SQL(
-                        "(SELECT p.id FROM res_partner p WHERE p.kk_dup_key %s %s AND %s"
-                        " ORDER BY p.kk_dup_key <-> %s LIMIT %s)",
-                        TRIGRAM_OPERATOR,
-                        key,
+                        "SELECT p.id FROM res_partner p WHERE p.zip = %s AND string_to_array(p.kk_dup_key, ' ') && %s"
+                        " AND %s",
+                        subject["zip"],
+                        list(subject["name"]["tokens"]),
                         scope,
-                        key,
-                        NAME_CANDIDATES,
                     )
                 )
-            else:
-                first = key.split()[0]
-                queries.append(
-                    SQL(
-                        "(SELECT p.id FROM res_partner p WHERE (p.kk_dup_key = %s OR p.kk_dup_key LIKE %s) AND %s"
-                        " ORDER BY p.id LIMIT %s)",
-                        key,
-                        first.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
-                        scope,
-                        NAME_CANDIDATES * 4,
-                    )
-                )
-                if subject["zip"]:
-                    queries.append(
-                        SQL(
-                            "(SELECT p.id FROM res_partner p WHERE p.zip = %s"
-                            " AND string_to_array(p.kk_dup_key, ' ') && %s AND %s ORDER BY p.id LIMIT %s)",
-                            subject["zip"],
-                            list(subject["name"]["tokens"]),
-                            scope,
-                            NAME_CANDIDATES * 4,
-                        )
-                    )
         if not queries:
             return []
-        if trigram and key:
-            self.env.cr.execute(SQL("SET LOCAL pg_trgm.similarity_threshold = %s", TRIGRAM_THRESHOLD))
         self.env.cr.execute(SQL(" UNION ").join(queries))
         return [row[0] for row in self.env.cr.fetchall() if row[0] not in exclude]
 

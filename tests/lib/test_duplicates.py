@@ -78,10 +78,28 @@ def test_email(typed, normal):
         ("Parkveien 3", "Parkvegen 3"),
         ("Kongens gate 1", "Kongens gt. 1"),
         ("Øvre Slottsgate 4", "Oevre Slottsgata 4"),
+        ("Åsveien 98", "Åsvn. 98"),  # two letters before the suffix are a street name
     ],
 )
 def test_street_spellings(first, second):
     assert dup.normalise_street(first) == dup.normalise_street(second)
+
+
+def test_a_street_suffix_needs_a_name_before_it():
+    # One letter before "gata" is no street name of its own: "Agata" stays as typed.
+    assert dup.normalise_street("Agata 1") == "agata 1"
+    assert dup.normalise_street("Asgata 1") == "asgate 1"
+
+
+def test_same_address_needs_the_same_house_number():
+    assert dup.same_address(dup.normalise_street("Storgata 12 B"), dup.normalise_street("Storgt. 12b"))
+    assert dup.same_address("storgate 12", "storgaet 12")  # a typo in the street name
+    assert not dup.same_address("storgate 12", "storgate 13")
+    assert not dup.same_address("storgate 12", "storgate 112")
+    assert not dup.same_address("storgate 12", "kirkegate 12")
+    assert not dup.same_address("", "")
+    assert dup.house_number("olav tryggvasons gate 1a") == "1"
+    assert dup.house_number("solbakken") == ""
 
 
 def test_postcode_and_accounts():
