@@ -313,10 +313,13 @@ def generate(customers, seed, duplicate_rate=0.08):
     rng = random.Random(seed)
     partners = []
     company_names = set()
+    used = set()
     entity = 0
     while len(partners) < customers:
         entity += 1
         original = make_entity(rng)
+        if not unique_identifiers(original, used):
+            continue
         if original["is_company"]:
             keys = company_keys(original["name"])
             if keys & company_names:  # Enhetsregisteret: one company per name
@@ -339,6 +342,8 @@ def generate(customers, seed, duplicate_rate=0.08):
             # Namesake elsewhere: same name, nothing else in common.
             entity += 1
             other = make_entity(rng)
+            if not unique_identifiers(other, used):
+                continue
             other.update(name=original["name"], is_company=original["is_company"], entity=entity)
             if original["is_company"]:
                 other["name"] = original["name"].replace(original["name"].split()[-1], rng.choice(PLACES), 1)
@@ -354,6 +359,21 @@ def generate(customers, seed, duplicate_rate=0.08):
                 )
             partners.append(other)
     return partners[:customers]
+
+
+def unique_identifiers(partner, used):
+    """Whether the new customer's identifiers are its own: an organisation number, e-mail address, phone number or
+    bank account belongs to one customer (households share theirs on purpose, below). Random draws would otherwise
+    give two companies one organisation number, which cannot happen, and count the pair as a false positive."""
+    keys = {
+        (field, dup.normalise_email(partner[field]) if field == "email" else partner[field])
+        for field in ("orgnr", "email", "phone", "bank")
+        if partner[field]
+    }
+    if keys & used:
+        return False
+    used.update(keys)
+    return True
 
 
 def company_keys(name):
