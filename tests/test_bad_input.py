@@ -171,6 +171,10 @@ class TestBadInput(HttpCase):
                 "register_file": base64.b64encode(b"0150\tOSLO\t0301\tOSLO\tG\r\n").decode(),
             },
             "kundekartotek.renumber": {"partner_id": cls.customer.id, "reason": "x"},
+            "kundekartotek.duplicate.pair": {
+                "partner_a_id": min(cls.customer.id, cls.person.id),
+                "partner_b_id": max(cls.customer.id, cls.person.id),
+            },
         }
         cls.records = {}
         for model, values in cls.base_values.items():
