@@ -85,6 +85,8 @@
         "views/kundekartotek_import_views.xml",
         "data/ir_cron_backup.xml",
         "views/res_config_settings_backup_views.xml",
+        "data/ir_cron_duplicates.xml",
+        "views/kundekartotek_duplicate_pair_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -63,3 +63,7 @@ from . import res_partner_batch
 from . import kundekartotek_backup
 from . import res_config_settings_backup
 from . import res_partner_apps
+from . import res_company_duplicates
+from . import res_config_settings_duplicates
+from . import res_partner_duplicates
+from . import kundekartotek_duplicate_pair

@@ -195,6 +195,10 @@ class TestBadInput(HttpCase):
             "kundekartotek.import.issue": {"run_id": import_run.id, "stage": "dry_run", "problem": "x"},
             "kundekartotek.kpi.dashboard": {},
             "kundekartotek.kpi.customer": {"dashboard_id": dashboard.id},
+            "kundekartotek.duplicate.pair": {
+                "partner_a_id": min(cls.customer.id, cls.person.id),
+                "partner_b_id": max(cls.customer.id, cls.person.id),
+            },
         }
         env["kundekartotek.risk.model"]._kk_train(env.company)  # written by the module only
         cls.records = {}

@@ -153,6 +153,10 @@ class TestWebButtons(HttpCase):
         with freeze_time(today - timedelta(days=20)):  # old enough for the card's reminder buttons to send another
             cls.customer.with_context(kk_reminder_channel="letter").action_kk_send_reminder()
         cls.customer._kk_brreg_process_unit(parse_unit(recorded("brreg_unit.json").json()))
+        twins = env["res.partner"].create(
+            [{"name": "Tvilling Knapp AS", "is_company": True}, {"name": "Tvilling Knapp A/S", "is_company": True}]
+        )
+        env["kundekartotek.duplicate.pair"]._kk_scan()
         as_of = {"kk_as_of": fields.Date.to_string(today)}
         cls.records = {
             "res.partner": cls.customer,
@@ -184,6 +188,9 @@ class TestWebButtons(HttpCase):
             .sudo()
             .create({"kind": "cleanup", "period": "2026", "partner_id": cls.customer.id, "company_id": cls.company.id}),
             "kundekartotek.import.run": cls._import_run_fixture(),
+            "kundekartotek.duplicate.pair": env["kundekartotek.duplicate.pair"].search(
+                [("partner_a_id", "=", twins[0].id)]
+            ),
         }
 
     @classmethod
