@@ -47,7 +47,8 @@ class KundekartotekRiskModel(models.Model):
             if not data:
                 record.coefficients = False
                 continue
-            lines = [_("Intercept: %(value)s", value=f"{data['intercept']:+.3f}")]
+            intercept = f"{data['intercept']:+.3f}"  # babel cannot read an f-string inside _()
+            lines = [_("Intercept: %(value)s", value=intercept)]
             for key, coef in zip(data["features"], data["coefficients"], strict=True):
                 lines.append(f"{labels.get(key, key)}: {coef:+.3f}")
             record.coefficients = "\n".join(lines)

@@ -184,12 +184,10 @@ class ResPartner(models.Model):
     # Upsert --------------------------------------------------------------------------------------------------------
     @api.model
     def _kk_upsert_duplicates(self, vals):
-        """Possible duplicates of a customer about to be created: a list of ``{"id", "score", "reasons"}``.
-
-        Filled in by the duplicate detection (data-quality work), which also applies the company's policy: it may
-        raise a ``ValidationError`` to refuse the record. Until then nothing is a duplicate.
-        """
-        return []
+        """Likely duplicates of a customer about to be created: a list of ``{"id", "score", "reasons"}``, reported
+        as warnings. The company's duplicate policy decides (res_partner_duplicates.py): none under *allow*; under
+        *refuse*, ``create`` itself refuses the record, which then answers ``error``."""
+        return self._kk_policy_duplicates(vals)[1]
 
     @api.model
     def _kk_upsert_prepare(self, record):

@@ -395,6 +395,18 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _kk_policy_duplicates(self, vals):
+        """``(policy, likely duplicates)`` for creating ``vals``: the company's policy, and the duplicates it acts on
+        (none under *allow*, or when ``vals`` is not a new customer the policy covers)."""
+        if not vals.get("name") or not self._kk_is_new_customer(vals):
+            return "allow", []
+        company = self.env["res.company"].browse(vals.get("company_id")) if vals.get("company_id") else self.env.company
+        policy = company.sudo().kk_duplicate_policy or "allow"
+        if policy == "allow":
+            return policy, []
+        return policy, self.browse()._kk_likely_duplicates(vals, limit=3)
+
+    @api.model
     def _kk_policy_check(self, vals, route):
         """Apply the company's policy to one creation; return the likely duplicates to note on the new partner.
 
@@ -403,13 +415,7 @@ class ResPartner(models.Model):
         the refusal names an existing customer, so it may only name one the caller may read, and it compares a
         fødselsnummer only for callers who may read those (else a refusal would tell whether a number is known).
         """
-        if not vals.get("name") or not self._kk_is_new_customer(vals):
-            return []
-        company = self.env["res.company"].browse(vals.get("company_id")) if vals.get("company_id") else self.env.company
-        policy = company.sudo().kk_duplicate_policy or "allow"
-        if policy == "allow":
-            return []
-        found = self.browse()._kk_likely_duplicates(vals, limit=3)
+        policy, found = self._kk_policy_duplicates(vals)
         if not found:
             return []
         if policy == "refuse" and route != "form":

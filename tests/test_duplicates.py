@@ -363,3 +363,30 @@ class TestPolicyRoutes(HttpCase):
 
     def test_form_save_that_is_an_import_is_refused(self):
         self.assertRefused(self.call_kw("web_save", [[], self.vals], {"import_file": True}))
+
+
+@tagged("post_install", "-at_install")
+class TestUpsertPolicy(DuplicatesCommon):
+    """The customer API's upsert applies the same policy: a warning per likely duplicate, or an error."""
+
+    RECORD = {"name": "Fjordbygg Entreprenør AS", "is_company": True}
+
+    def _upsert(self, policy):
+        self.env.company.kk_duplicate_policy = policy
+        return self.Partner.with_user(self.manager).kk_upsert([dict(self.RECORD)])[0]
+
+    def test_warn_reports_the_existing_customer_in_the_result(self):
+        result = self._upsert("warn")
+        self.assertEqual(result["status"], "created")
+        self.assertTrue(any(f"customer {self.fjord.id} " in warning for warning in result["warnings"]))
+
+    def test_refuse_answers_an_error_naming_the_existing_customer(self):
+        result = self._upsert("refuse")
+        self.assertEqual(result["status"], "error")
+        self.assertIn(f"id {self.fjord.id}", result["message"])
+        self.assertFalse(self.Partner.search_count([("name", "=", self.RECORD["name"]), ("id", "!=", self.fjord.id)]))
+
+    def test_allow_creates_without_a_word(self):
+        result = self._upsert("allow")
+        self.assertEqual(result["status"], "created")
+        self.assertFalse([w for w in result["warnings"] if "duplicate" in w])
