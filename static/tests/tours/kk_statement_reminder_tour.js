@@ -10,7 +10,12 @@ registry.category("web_tour.tours").add("kundekartotek_statement_reminder_tour",
             run: "click",
         },
         {
-            trigger: ".o_form_view button[name=action_kk_send_statement]",
+            trigger: ".o_form_view button[name=action_kk_confirm_statement]:contains(Send statement)",
+            run: "click",
+        },
+        {
+            // The confirmation says what goes out, and to whom, before the composer opens.
+            trigger: ".modal button[name=action_confirm]:contains(Continue)",
             run: "click",
         },
         {
@@ -21,11 +26,15 @@ registry.category("web_tour.tours").add("kundekartotek_statement_reminder_tour",
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_form_view button[name=action_kk_send_reminder]:contains(Send reminder)",
+            trigger: "body:not(:has(.modal)) .o_form_view button[name=action_kk_confirm_reminder]:contains(Send reminder)",
             run: "click",
         },
         {
-            // The ux work adds a confirmation with amount and deadline: its button goes here.
+            // The confirmation with the amount and the deadline.
+            trigger: ".modal button[name=action_confirm]:contains(Send reminder)",
+            run: "click",
+        },
+        {
             trigger: ".o_notification:contains(1 reminder(s) sent)",
         },
     ],
