@@ -1,31 +1,20 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from contextlib import contextmanager
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 
 from ..lib.identifiers import compact_orgnr, is_ascii_digits
+from .transaction_flags import flag_is_set, transaction_flag
 
 # Set in the transaction's data (which no RPC caller reaches) while the merge wizard writes the survivor's former
 # identifiers: nothing else may write them.
 MERGE_WRITES = "kundekartotek.merge.writes"
 
 
-@contextmanager
 def merge_writes(env):
     """Let the code inside this block write ``kk_former_identifiers`` (the merge of customers only)."""
-    data = env.cr.precommit.data
-    previous = data.get(MERGE_WRITES)
-    data[MERGE_WRITES] = True
-    try:
-        yield
-    finally:
-        if previous:
-            data[MERGE_WRITES] = previous
-        else:
-            data.pop(MERGE_WRITES, None)
+    return transaction_flag(env, MERGE_WRITES)
 
 
 class ResPartner(models.Model):
@@ -52,7 +41,7 @@ class ResPartner(models.Model):
 
     def _kk_check_merge_writes(self):
         """Former identifiers are the merge's record: written by the merge wizard only, not even by a superuser."""
-        if not self.env.cr.precommit.data.get(MERGE_WRITES):
+        if not flag_is_set(self.env, MERGE_WRITES):
             raise AccessError(_("Former identifiers are written by the merge of customers only."))
 
     @api.model

@@ -1,6 +1,5 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from contextlib import contextmanager
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -13,6 +12,7 @@ from ..lib import risk
 from .kundekartotek_customer_category import kk_may_edit_credit
 from .res_partner_brreg import RISK_STATUSES
 from .selections import PAYMENT_CLASSES
+from .transaction_flags import flag_is_set, transaction_flag
 
 READERS = "kundekartotek.group_user,kundekartotek.group_auditor"
 # The fields the scoring writes. Nobody else may: a manager accepts what is stored here with one click.
@@ -28,19 +28,9 @@ RISK_FIELDS = (
 RISK_WRITES = "kundekartotek.risk_writes"
 
 
-@contextmanager
 def risk_writes(env):
     """Let the code inside this block write the risk fields (the scoring, and a merge of customers)."""
-    data = env.cr.precommit.data
-    previous = data.get(RISK_WRITES)
-    data[RISK_WRITES] = True
-    try:
-        yield
-    finally:
-        if previous:
-            data[RISK_WRITES] = previous
-        else:
-            data.pop(RISK_WRITES, None)
+    return transaction_flag(env, RISK_WRITES)
 
 
 class ResPartner(models.Model):
@@ -85,13 +75,13 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.cr.precommit.data.get(RISK_WRITES):
+        if not flag_is_set(self.env, RISK_WRITES):
             for vals in vals_list:
                 self._kk_risk_refuse(vals, _("a new partner"))
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.cr.precommit.data.get(RISK_WRITES):
+        if not flag_is_set(self.env, RISK_WRITES):
             self._kk_risk_refuse(vals, self[:1].display_name)
         return super().write(vals)
 
