@@ -17,6 +17,7 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
+from ..models.res_partner_brreg import brreg_queue_suspended
 from .brreg_fakes import recorded, routing_client
 from .common import make_role_user
 
@@ -47,11 +48,10 @@ class TestTours(HttpCase):
 
     @classmethod
     def _customer(cls, name, **vals):
-        return (
-            cls.env["res.partner"]
-            .with_context(kk_brreg_no_queue=True)
-            .create({"name": name, "country_id": cls.norway.id, "customer_rank": 1, **vals})
-        )
+        with brreg_queue_suspended(cls.env):
+            return cls.env["res.partner"].create(
+                {"name": name, "country_id": cls.norway.id, "customer_rank": 1, **vals}
+            )
 
     @classmethod
     def _invoice(cls, partner, invoice_date, due, amount, post=True):
