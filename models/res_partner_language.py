@@ -27,6 +27,12 @@ class ResPartner(models.Model):
         return NORWEGIAN_LANG if NORWEGIAN_LANG in dict(self.env["res.lang"].get_installed()) else False
 
     @api.model
+    def _kk_core_default_lang(self):
+        """The language core gives a new partner: the database's default (set when a language is loaded), else the
+        user's (``res.partner.default_get``)."""
+        return self.env["ir.default"]._get_model_defaults("res.partner").get("lang") or self.env.lang
+
+    @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "lang" in fields_list and "default_lang" not in self.env.context and not values.get("parent_id"):
@@ -45,5 +51,5 @@ class ResPartner(models.Model):
                 valid = isinstance(country_id, int) and not isinstance(country_id, bool)
                 lang = self._kk_norwegian_lang(country_id if valid else None)
                 # Set either way: otherwise the ORM's defaults (default_get above) would judge by the company alone.
-                vals["lang"] = lang or self.env.lang
+                vals["lang"] = lang or self._kk_core_default_lang()
         return super().create(vals_list)
