@@ -87,6 +87,7 @@
         "views/res_config_settings_backup_views.xml",
         "data/ir_cron_duplicates.xml",
         "views/kundekartotek_duplicate_pair_views.xml",
+        "report/kundekartotek_ledger_line_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -226,7 +226,8 @@ class TestAgeing(ReceivablesCommon):
         html = report._render_qweb_html(report.report_name, None, data=action["data"])[0].decode()
         self.assertIn("Aldring AS", html)
         self.assertIn("Closing balance", html)
-        lines = self.env["account.move.line"].search(wizard.action_open()["domain"])
+        action = wizard.action_open()
+        lines = self.env[action["res_model"]].with_context(**action["context"]).search(action["domain"])
         self.assertEqual(lines.partner_id, self.customer)
         with self.assertRaises(ValidationError):
             self.env["kundekartotek.ledger.wizard"].create({"date_from": "2026-03-01", "date_to": "2026-01-01"})

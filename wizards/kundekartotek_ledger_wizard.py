@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class KundekartotekLedgerWizard(models.TransientModel):
@@ -53,23 +54,27 @@ class KundekartotekLedgerWizard(models.TransientModel):
         return self.env.ref("kundekartotek.action_report_ledger").report_action(None, data=self._data(), config=False)
 
     def action_open(self):
-        """The period's receivable items on screen, per customer, with a running balance, each opening its entry."""
+        """The ledger on screen as the PDF has it: per customer an opening balance, the period's entries with a
+        running balance (each opening its voucher) and a closing balance."""
         self.ensure_one()
-        domain = [
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("date", ">=", self.date_from),
-            ("date", "<=", self.date_to),
-            ("company_id", "in", self.company_ids.ids),
-        ]
-        if self.partner_ids:
-            domain.append(("partner_id", "in", self.partner_ids.commercial_partner_id.ids))
+        partners = self.partner_ids.commercial_partner_id
+        context = {
+            "kk_ledger_from": fields.Date.to_string(self.date_from),
+            "kk_ledger_to": fields.Date.to_string(self.date_to),
+            "kk_company_ids": self.company_ids.ids,
+        }
+        if len(partners) != 1:
+            context["search_default_group_partner"] = 1
         return {
             "type": "ir.actions.act_window",
-            "name": _("Customer ledger"),
-            "res_model": "account.move.line",
-            "view_mode": "list,form",
-            "views": [(self.env.ref("account.view_move_line_tree").id, "list"), (False, "form")],
-            "domain": domain,
-            "context": {"search_default_group_by_partner": 1, "create": False},
+            "name": _(
+                "Customer ledger %(date_from)s – %(date_to)s",
+                date_from=format_date(self.env, self.date_from),
+                date_to=format_date(self.env, self.date_to),
+            ),
+            "res_model": "kundekartotek.ledger.line",
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "domain": [("partner_id", "in", partners.ids)] if partners else [],
+            "context": context,
         }
