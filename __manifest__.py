@@ -101,6 +101,10 @@
     "assets": {
         "web.assets_backend": [
             "kundekartotek/static/src/js/*.js",
+            "kundekartotek/static/src/xml/*.xml",
+        ],
+        "web.assets_backend_lazy": [
+            "kundekartotek/static/src/lazy/*.js",
         ],
         "web.assets_tests": [
             "kundekartotek/static/tests/tours/*.js",

@@ -41,8 +41,47 @@ registry.category("web_tour.tours").add("kundekartotek_ageing_tour", {
             run: "click",
         },
         {
+            // The footer says what it adds up.
+            trigger: ".o_list_view .o_list_footer .o_kk_total_label:contains(Total)",
+        },
+        {
+            // The customer owes in one bucket: that bucket and the total have figures, the empty buckets are blank.
+            trigger: ".o_list_view .o_group_header:contains(Aldring Tour AS)",
+            run() {
+                const figures = [...this.anchor.querySelectorAll("td.o_list_number")]
+                    .map((cell) => cell.textContent.trim())
+                    .filter(Boolean);
+                if (figures.length !== 2) {
+                    throw new Error(`expected one bucket and the total, got: ${figures.join(" | ")}`);
+                }
+            },
+        },
+        {
+            trigger: ".o_control_panel .o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            // The same in the pivot: blank where nothing is owed.
+            trigger: ".o_pivot tr:has(th:contains(Aldring Tour AS))",
+            run() {
+                const figures = [...this.anchor.querySelectorAll("td.o_pivot_cell_value")]
+                    .map((cell) => cell.textContent.trim())
+                    .filter(Boolean);
+                if (figures.length !== 2) {
+                    throw new Error(`expected one bucket and the total, got: ${figures.join(" | ")}`);
+                }
+            },
+        },
+        {
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
+        {
             trigger: ".o_list_view .o_group_header:contains(Aldring Tour AS)",
             run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Aldring Tour AS) td[name=age_label]:contains(days)",
         },
         {
             trigger: ".o_list_view .o_data_row:contains(Aldring Tour AS) button[name=action_open_move]",
