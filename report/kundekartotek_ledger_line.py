@@ -40,9 +40,7 @@ class KundekartotekLedgerLine(models.Model):
     label = fields.Char(string="Text", readonly=True, depends_context=(*PERIOD_CONTEXT, "lang"))
     date_maturity = fields.Date(string="Due date", readonly=True)
     company_currency_id = fields.Many2one("res.currency", readonly=True)
-    amount = fields.Monetary(
-        currency_field="company_currency_id", readonly=True, depends_context=PERIOD_CONTEXT
-    )
+    amount = fields.Monetary(currency_field="company_currency_id", readonly=True, depends_context=PERIOD_CONTEXT)
     balance = fields.Monetary(
         currency_field="company_currency_id", readonly=True, aggregator=None, depends_context=PERIOD_CONTEXT
     )
