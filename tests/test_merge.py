@@ -342,6 +342,28 @@ class TestMerge(ReceivablesCommon):
         self.assertEqual(Log.search_count([]), entries)
         self.assertEqual(Log.sudo()._kk_verify()["findings"], [])
 
+    def test_merge_from_the_duplicates_list_moves_the_pairs(self):
+        """The pair being merged goes; a source's pair with a third customer becomes the survivor's, once."""
+        Partner, Pair = self.env["res.partner"], self.env["kundekartotek.duplicate.pair"].sudo()
+        third = Partner.create({"name": "Fjord Bygg Holding AS", "is_company": True})
+        fourth = Partner.create({"name": "Fjord Bygg Vest AS", "is_company": True})
+
+        def pair(first, second, **values):
+            low, high = sorted((first.id, second.id))
+            return Pair.create({"partner_a_id": low, "partner_b_id": high, "score": 0.9, **values})
+
+        merged_pair = pair(self.survivor, self.source)
+        both = pair(self.source, third) | pair(self.survivor, third, state="not_duplicate")
+        moved = pair(self.source, fourth)
+        merged_pair.action_merge()  # the list's button opens the wizard on the pair
+        self._merge(self.survivor | self.source, self.survivor)
+        self.assertFalse(merged_pair.exists())
+        self.assertFalse(self.source.exists())
+        [kept] = both.exists()
+        self.assertEqual((kept.partner_a_id | kept.partner_b_id, kept.state), (self.survivor | third, "not_duplicate"))
+        self.assertEqual(moved.partner_a_id | moved.partner_b_id, self.survivor | fourth)
+        self.assertLess(moved.partner_a_id.id, moved.partner_b_id.id)
+
     def test_plain_user_cannot_merge(self):
         wizard = self._wizard(self.survivor | self.source, self.survivor, user=self.clerk)
         for method in ("action_merge", "action_start_automatic_process", "action_update_all_process"):

@@ -34,6 +34,7 @@ class TestTours(HttpCase):
         cls.today = fields.Date.context_today(cls.env["res.partner"])
         cls.clerk = cls._user("user", "kk_tour_clerk", extra=("account.group_account_invoice",))
         cls.manager = cls._user("manager", "kk_tour_manager", extra=("account.group_account_invoice",))
+        cls.register_manager = cls._user("manager", "kk_tour_register_manager")
         cls.officer = cls._user("privacy_officer", "kk_tour_officer")
         cls.auditor = cls._user("auditor", "kk_tour_auditor")
         cls.journal = cls.env["account.journal"].search(
@@ -216,3 +217,33 @@ class TestTours(HttpCase):
             "kundekartotek_audit_tampered_tour",
             login=self.auditor.login,
         )
+
+    def test_manager_merges_two_duplicates(self):
+        survivor = self._customer(
+            "Fjordtur Tour AS", is_company=True, email="post@fjordtur-tour.example", phone="+47 22 33 44 55"
+        )
+        source = self._customer(
+            "Fjordtur Tour A/S", is_company=True, email="post@fjordtur-tour.example", phone="+47 22 33 44 55"
+        )
+        invoice = self._invoice(source, self.today, self.today + timedelta(days=14), 1250)
+        source_number = source.ref
+        Pair = self.env["kundekartotek.duplicate.pair"]
+        Pair._kk_scan()
+        pair = Pair.search([("partner_a_id", "=", survivor.id), ("partner_b_id", "=", source.id)])
+        self.assertEqual(pair.state, "open", "the two are listed as likely duplicates")
+        self.start_tour(
+            "/odoo/action-kundekartotek.kundekartotek_duplicate_pair_action",
+            "kundekartotek_merge_duplicates_tour",
+            login=self.register_manager.login,
+        )
+        self.env.invalidate_all()
+        self.assertFalse(source.exists(), "the duplicate is gone")
+        self.assertTrue(survivor.exists())
+        self.assertEqual(invoice.partner_id, survivor, "its invoice now belongs to the customer that remains")
+        self.assertIn(source_number, survivor.kk_former_identifiers or "", "its customer number is still findable")
+        self.assertEqual(survivor.ref and survivor.credit, 1250)
+        merge = self.env["kundekartotek.audit.log"].search(
+            [("action", "=", "merge"), ("res_id", "=", source.id), ("partner_id", "=", survivor.id)]
+        )
+        self.assertEqual(merge.user_id, self.register_manager, "the manager's merge is in the audit trail")
+        self.assertFalse(Pair.search([("id", "=", pair.id), ("state", "=", "open")]), "no open pair is left")

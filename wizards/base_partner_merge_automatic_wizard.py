@@ -257,6 +257,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             )
         self._kk_log_merge(src_partners, dst_partner, conflict)
         self._merge_bank_accounts(src_partners, dst_partner)
+        self._kk_merge_duplicate_pairs(src_partners, dst_partner)
         self._update_foreign_keys(src_partners, dst_partner)
         self._update_reference_fields(src_partners, dst_partner)
         # The sources' customer numbers are freed (they are deleted below and recorded as former identifiers), so
@@ -277,6 +278,61 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._log_merge_operation(src_partners, dst_partner)
         src_partners.unlink()
         self.env.flush_all()
+
+    @api.model
+    def _kk_merge_duplicate_pairs(self, src_partners, dst_partner):
+        """Move the possible-duplicate pairs of the sources to the survivor before the generic move of references.
+
+        A pair is stored once, lower id first: moving ``partner_b_id`` of the pair being merged onto the survivor
+        gave (survivor, survivor), which the table's check refuses, so merging from the duplicates list always
+        failed. Pairs among the merged customers are settled by the merge and go; a source's pair with another
+        customer becomes the survivor's pair, ordered, unless the survivor already has one with that customer
+        (which is kept, with its decision).
+        """
+        merged = (src_partners | dst_partner).ids
+        Pair = self.env["kundekartotek.duplicate.pair"].sudo()
+        Pair.flush_model()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM kundekartotek_duplicate_pair WHERE partner_a_id IN %(ids)s AND partner_b_id IN %(ids)s",
+                ids=tuple(merged),
+            )
+        )
+        cr.execute(
+            SQL(
+                """SELECT id, CASE WHEN partner_a_id IN %(src)s THEN partner_b_id ELSE partner_a_id END
+                     FROM kundekartotek_duplicate_pair
+                    WHERE partner_a_id IN %(src)s OR partner_b_id IN %(src)s
+                    ORDER BY id""",
+                src=tuple(src_partners.ids),
+            )
+        )
+        moves = cr.fetchall()
+        if moves:
+            cr.execute(
+                SQL(
+                    """SELECT CASE WHEN partner_a_id = %(dst)s THEN partner_b_id ELSE partner_a_id END
+                         FROM kundekartotek_duplicate_pair
+                        WHERE partner_a_id = %(dst)s OR partner_b_id = %(dst)s""",
+                    dst=dst_partner.id,
+                )
+            )
+            paired = {other for (other,) in cr.fetchall()}
+            for pair_id, other in moves:
+                if other in paired:
+                    cr.execute(SQL("DELETE FROM kundekartotek_duplicate_pair WHERE id = %s", pair_id))
+                    continue
+                paired.add(other)
+                cr.execute(
+                    SQL(
+                        "UPDATE kundekartotek_duplicate_pair SET partner_a_id = %s, partner_b_id = %s WHERE id = %s",
+                        min(other, dst_partner.id),
+                        max(other, dst_partner.id),
+                        pair_id,
+                    )
+                )
+        Pair.invalidate_model()
 
     def _kk_apply_chosen(self, dst_partner, chosen):
         values = {name: value for name, value in chosen.items() if self._kk_value(dst_partner, name) != value}
