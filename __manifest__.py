@@ -88,6 +88,7 @@
         "data/ir_cron_duplicates.xml",
         "views/kundekartotek_duplicate_pair_views.xml",
         "report/kundekartotek_ledger_line_views.xml",
+        "report/kundekartotek_customer_analysis_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

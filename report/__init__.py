@@ -10,3 +10,4 @@ from . import kundekartotek_sales_customer
 from . import report_kpi
 from . import kpi_xlsx
 from . import kundekartotek_ledger_line
+from . import kundekartotek_customer_analysis

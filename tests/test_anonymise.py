@@ -166,9 +166,10 @@ class TestAnonymise(AccountTestInvoicingCommon):
         self.assertTrue(self.debtor.kk_restricted)
         self.assertTrue(self.debtor.kk_restricted_date)
         self.assertTrue(self.debtor_contact.is_blacklisted)
-        # The customer list opens with the "not restricted" filter, which leaves out the customer and its contacts.
+        # The "not restricted" filter leaves out the customer and its contacts. The customer list does not apply it
+        # by default: the accountant still follows up what a restricted customer owes (docs/privacy.md).
         action = self.env.ref("kundekartotek.res_partner_action_customer")
-        self.assertEqual(safe_eval(action.context)["search_default_kk_not_restricted"], 1)
+        self.assertNotIn("search_default_kk_not_restricted", safe_eval(action.context))
         arch = etree.fromstring(self.env["res.partner"].get_view(view_type="search")["arch"])
         domain = safe_eval(arch.xpath("//filter[@name='kk_not_restricted']")[0].get("domain"))
         shown = self.env["res.partner"].search(
