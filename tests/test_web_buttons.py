@@ -175,6 +175,10 @@ class TestWebButtons(HttpCase):
             "kundekartotek.ageing.report": env["kundekartotek.ageing.report"]
             .with_context(**as_of)
             .search([("partner_id", "=", cls.customer.id)], limit=1),
+            # The opening row: its id is the same for any period, so the button finds it with the client's context.
+            "kundekartotek.ledger.line": env["kundekartotek.ledger.line"].search(
+                [("partner_id", "=", cls.customer.id), ("kind", "=", "opening")]
+            ),
             "kundekartotek.consent": env["kundekartotek.consent"],
             "kundekartotek.access.log": env["kundekartotek.access.log"],
             "kundekartotek.postal.code": env["kundekartotek.postal.code"].search([], limit=1),
