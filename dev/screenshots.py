@@ -12,6 +12,7 @@ pictures change from one run to the next; that is expected.
 import argparse
 import base64
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -23,7 +24,9 @@ import requests
 import websocket
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DEBUG_PORT = 9334
+# Where the demo runs and Chromium listens; the environment overrides them (a second demo beside `make run`):
+#   KK_SCREENSHOT_BASE=http://localhost:8171 KK_SCREENSHOT_DB=my_demo bash dev/screenshots.sh
+DEBUG_PORT = int(os.environ.get("KK_SCREENSHOT_DEBUG_PORT", "9334"))
 
 
 class Odoo:
@@ -207,6 +210,10 @@ def shoot_all(odoo, args):
     ageing.setdefault("views", [[False, mode] for mode in ageing["view_mode"].split(",")])
     reminders = "/odoo/action-kundekartotek.kundekartotek_reminder_action"
     audit = "/odoo/action-kundekartotek.kundekartotek_audit_log_action"
+    kpi = "/odoo/action-kundekartotek.kundekartotek_kpi_dashboard_action"
+    duplicates = "/odoo/action-kundekartotek.kundekartotek_duplicate_pair_action"
+    # The demo's near-duplicates are listed once a scan has run (weekly, or a manager's button): run it now.
+    odoo.call("kundekartotek.duplicate.pair", "action_scan", [])
     tall = 1150  # a card with its notebook needs more height than a list
     # (file, page height, how to show it)
     shots = [
@@ -222,9 +229,11 @@ def shoot_all(odoo, args):
         )),
         ("reminders.png", args.height, lambda b: b.open(reminders, ".o_list_view .o_data_row")),
         ("audit_trail.png", args.height, lambda b: b.open(audit, ".o_list_view .o_data_row")),
-        # Placeholders, filled in with the features: the KPI report (#10) and the duplicates (#11), e.g.
-        # ("kpi.png", args.height, lambda b: b.open("/odoo/action-kundekartotek.<kpi action>", ".o_pivot")),
-        # ("duplicates.png", args.height, lambda b: b.open("/odoo/action-kundekartotek.<action>", ".o_list_view")),
+        ("kpi.png", tall, lambda b: b.open(kpi, ".o_form_view .o_field_widget[name=summary] svg")),
+        ("duplicates.png", args.height, lambda b: (
+            b.open(duplicates, ".o_list_view .o_group_header"),
+            b.click(".o_list_view .o_group_header", ".o_list_view .o_data_row"),
+        )),
     ]  # fmt: skip
     browser = Browser(odoo, args.width, args.height)
     try:
@@ -245,8 +254,8 @@ def shoot_all(odoo, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", default="http://localhost:8069")
-    parser.add_argument("--db", default="kundekartotek")
+    parser.add_argument("--base", default=os.environ.get("KK_SCREENSHOT_BASE", "http://localhost:8069"))
+    parser.add_argument("--db", default=os.environ.get("KK_SCREENSHOT_DB", "kundekartotek"))
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--lang", help="take the pictures in this interface language (e.g. nb_NO)")
