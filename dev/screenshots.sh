@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pictures of the README and the manual, from the demo that `make run` serves (start it first, in another
-# terminal). Arguments go to dev/screenshots.py, e.g. `bash dev/screenshots.sh --lang nb_NO`.
+# terminal). Arguments go to dev/screenshots.py, e.g. `bash dev/screenshots.sh --lang nb_NO`; another demo with
+# `--base http://localhost:8171 --db my_demo` or KK_SCREENSHOT_BASE / KK_SCREENSHOT_DB (dev/screenshots.py).
 set -euo pipefail
 PROJECT_DIR=$(cd "$(dirname "$0")/.." && pwd)
 missing=()
