@@ -75,6 +75,9 @@ class AccountMove(models.Model):
         "line_ids.balance",
         "line_ids.account_id",
         "line_ids.partner_id",
+        "kk_credit_override_date",
+        "kk_credit_override_amount",
+        "kk_credit_override_partner_id",
     )
     def _compute_kk_credit_warning(self):
         for move in self:

@@ -148,7 +148,7 @@ class ResPartner(models.Model):
         sanitize=False,
     )
 
-    @api.depends("brreg_suggestion")
+    @api.depends("brreg_suggestion", *BRREG_FIELDS)
     def _compute_brreg_suggestion_html(self):
         """The banner's table; a stored suggestion that cannot be read says so instead of breaking the card."""
         for partner in self:

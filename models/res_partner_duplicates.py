@@ -62,7 +62,17 @@ class ResPartner(models.Model):
             partner.kk_dup_mobile = dup.normalise_phone(partner.mobile) or False
 
     @api.depends(
-        "name", "company_registry", "email", "phone", "mobile", "vat", "street", "zip", "is_company", "parent_id"
+        "name",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "vat",
+        "street",
+        "zip",
+        "is_company",
+        "parent_id",
+        "company_id",
     )
     def _compute_kk_duplicate_warning(self):
         for partner in self:

@@ -275,6 +275,12 @@ class TestCreditOverride(CreditCase):
             invoice.with_user(self.clerk).action_post()
         self.assertEqual(invoice.state, "draft")
 
+    def test_an_override_unblocks_the_draft_at_once(self):
+        invoice = self._invoice(1200.0)
+        self.assertTrue(invoice.kk_credit_blocked)
+        invoice._kk_record_credit_override("Avtalt i telefon")
+        self.assertFalse(invoice.kk_credit_blocked)
+
     def test_override_is_bound_to_its_customer_and_total(self):
         invoice = self._invoice(1200.0)
         invoice._kk_record_credit_override("Bare for Nordlys, 1 200")

@@ -53,6 +53,13 @@ class TestCreditPolicy(AccountTestInvoicingCommon):
         contact = self.env["res.partner"].create({"name": "Innkjøper", "parent_id": self.customer.id})
         self.assertEqual(contact.credit_policy_effective, "warn")
 
+    def test_company_policy_change_counts_at_once(self):
+        """The company's policy is read by the compute without a dependency: a change must not leave the value of
+        a moment ago in the cache."""
+        self.assertEqual(self.customer.credit_policy_effective, "warn")
+        self.env.company.kk_credit_policy = "block"
+        self.assertEqual(self.customer.credit_policy_effective, "block")
+
     def test_company_policy_is_a_setting(self):
         settings = self.env["res.config.settings"].create({"kk_credit_policy": "block"})
         settings.execute()
