@@ -79,6 +79,7 @@ class KundekartotekReview(models.Model):
         """Mark the selected customers reviewed for their period (monthly review and quarterly validation)."""
         self._kk_check_manager()
         todo = self.filtered(lambda item: item.state == "pending" and item.kind != "cleanup")
+        # sudo: review rows are written by the module only; manager and read right on them checked by _kk_check_manager
         todo.sudo().write({"state": "reviewed", "reviewed_by_id": self.env.uid, "reviewed_on": fields.Datetime.now()})
         return True
 
@@ -94,12 +95,14 @@ class KundekartotekReview(models.Model):
             company = item.company_id
             months = company.kk_review_inactive_months
             today = fields.Date.context_today(self)
+            # sudo: the eligibility query reads journal items of the company; manager checked by _kk_check_manager
             candidates = self.sudo()._kk_cleanup_candidates(company, today, months, item.partner_id.ids)
             if item.partner_id.id not in candidates:
                 skipped.append(item.partner_id.display_name)
                 continue
             item.partner_id.write({"active": False})
             done = {"state": "archived", "reviewed_by_id": self.env.uid, "reviewed_on": fields.Datetime.now()}
+            # sudo: as in action_kk_mark_reviewed; the customer itself was archived with the caller's rights
             item.sudo().write(done)
         if skipped:
             message = _(

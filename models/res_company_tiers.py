@@ -63,6 +63,7 @@ class ResCompany(models.Model):
     def _kk_tier_branches(self):
         """The company and its branches: their invoices count as the company's revenue."""
         self.ensure_one()
+        # sudo: branches of a company the caller is in; their ids only, for the revenue query
         return self.env["res.company"].sudo().search([("id", "child_of", self.id)])
 
     def _kk_tier_owns_shared(self):
@@ -73,5 +74,6 @@ class ResCompany(models.Model):
         monthly rules switched on decides; with none switched on, whoever runs the rules by hand.
         """
         self.ensure_one()
+        # sudo: which company owns the shared customers depends on every company's setting
         first = self.env["res.company"].sudo().search([("kk_tier_auto", "=", True)], order="id", limit=1)
         return not first or first == self

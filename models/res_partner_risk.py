@@ -195,6 +195,8 @@ class ResPartner(models.Model):
     def _kk_risk_check_editor(self):
         # The same people who may change credit limits and policies (res_partner_credit.py); checked here too
         # because the buttons are public methods any user can call over RPC.
+        # The customer must be the caller's to change (record rules): the suggestion is then read as superuser.
+        self.check_access("write")
         if not kk_may_edit_credit(self.env):
             raise AccessError(
                 _(
@@ -208,7 +210,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._kk_risk_check_editor()
         partner = self.commercial_partner_id
+        # sudo: the suggestion is a manager's to accept; editor and write right checked by _kk_risk_check_editor
         suggested = partner.sudo().kk_risk_limit_suggested
+        # sudo: as above
         company = partner.sudo().kk_risk_company_id
         if not suggested or not company:
             raise UserError(_("There is no suggested credit limit for %(partner)s.", partner=partner.display_name))
@@ -227,6 +231,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._kk_risk_check_editor()
         partner = self.commercial_partner_id
+        # sudo: as above
         suggested = partner.sudo().kk_risk_class_suggested
         if not suggested:
             raise UserError(_("There is no suggested payment class for %(partner)s.", partner=partner.display_name))
