@@ -28,9 +28,9 @@ import zlib
 from bench_concurrent_create import (
     LOGIN,
     PASSWORD,
-    PROJECT_DIR,
     TimeoutTransport,
     bash,
+    bench_setup,
     build_database,
     start_server,
 )
@@ -70,13 +70,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="reuse an existing database instead of building it")
     args = parser.parse_args()
 
-    log = PROJECT_DIR / ".odoo" / "bench-audit-concurrent.log"
-    log.parent.mkdir(exist_ok=True)
-    log.write_text("")
-    env_info = dict(
-        line.split("=", 1)
-        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
-    )
+    log, env_info = bench_setup("bench-audit-concurrent.log")
     if not args.reuse:
         print(f"building {args.db} (kundekartotek, no demo data) ...", flush=True)
         build_database(args.db, "kundekartotek", log)

@@ -64,17 +64,30 @@ def build_database(db, modules, log):
     )
 
 
+def bench_setup(log_name):
+    """The bench's log (``.odoo/<log_name>``, emptied) and the dev scripts' ``PY``, ``ODOO_SRC``, ``ODOO_RC``."""
+    log = PROJECT_DIR / ".odoo" / log_name
+    log.parent.mkdir(exist_ok=True)
+    log.write_text("")
+    env_info = dict(
+        line.split("=", 1)
+        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
+    )
+    return log, env_info
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_server(env_info, db, log, workers=0, log_handlers=()):
+def start_server(env_info, db, log, workers=0, log_handlers=(), options=()):
     """An Odoo server for ``db`` on a free localhost port, no cron; returns (process, url).
 
     Threaded with ``workers=0``; with worker processes it runs through ``bench/prefork_server.py`` (odoo-bin without
-    the bus process, which XML-RPC does not need), and stopping it (SIGTERM) stops its workers.
+    the bus process, which XML-RPC does not need), and stopping it (SIGTERM) stops its workers. ``options`` are
+    further odoo-bin options (e.g. longer request limits).
     """
     port, gevent_port = free_port(), free_port()
     program = f"{env_info['ODOO_SRC']}/odoo-bin" if workers == 0 else str(PROJECT_DIR / "bench" / "prefork_server.py")
@@ -94,6 +107,7 @@ def start_server(env_info, db, log, workers=0, log_handlers=()):
             "--max-cron-threads=0",
             "--log-level=warn",
             *(f"--log-handler={handler}" for handler in log_handlers),
+            *options,
         ],
         stdout=open(log, "a"),  # noqa: SIM115 - lives as long as the server
         stderr=subprocess.STDOUT,
@@ -190,14 +204,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="reuse existing databases instead of building them")
     args = parser.parse_args()
 
-    log_dir = PROJECT_DIR / ".odoo"
-    log_dir.mkdir(exist_ok=True)
-    log = log_dir / "bench-concurrent-create.log"
-    log.write_text("")
-    env_info = dict(
-        line.split("=", 1)
-        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
-    )
+    log, env_info = bench_setup("bench-concurrent-create.log")
     anchor_db, module_db = f"{args.db_prefix}_anchor", f"{args.db_prefix}_module"
     if not args.reuse:
         print(f"building {anchor_db} (contacts, account) and {module_db} (kundekartotek) ...", flush=True)

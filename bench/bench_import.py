@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_concurrent_create import PROJECT_DIR, bash, build_database  # noqa: E402
+from bench_concurrent_create import PROJECT_DIR, bash, bench_setup, build_database  # noqa: E402
 from bench_upsert import valid_orgnrs  # noqa: E402
 
 HEADINGS = ["Kundenummer", "Navn", "Organisasjonsnummer", "E-post", "Postadresse", "Postnr", "Poststed", "Land"]
@@ -132,14 +132,7 @@ def main():
     if args.inner:
         run_in_odoo(args)
         return 0
-    log_dir = PROJECT_DIR / ".odoo"
-    log_dir.mkdir(exist_ok=True)
-    log = log_dir / "bench-import.log"
-    log.write_text("")
-    env_info = dict(
-        line.split("=", 1)
-        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
-    )
+    log, env_info = bench_setup("bench-import.log")
     if not args.reuse:
         print(f"building {args.db} (kundekartotek, no demo data) ...", flush=True)
         build_database(args.db, "kundekartotek", log)

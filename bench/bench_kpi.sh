@@ -5,6 +5,7 @@
 # bench_ageing.sh does; --regenerate rebuilds it, otherwise the module is upgraded in it), then runs
 # bench/bench_kpi.py. KK_BENCH_DB names another database.
 source "$(dirname "$0")/../dev/common.sh"
+source "$(dirname "$0")/common.sh"
 CUSTOMERS=20000
 LINES=500000
 REGENERATE=0
@@ -22,18 +23,6 @@ DB=${KK_BENCH_DB:-kk_bench_kpi}
 setup_all
 LOG="$WORK_DIR/bench-kpi.log"
 
-if [ "$REGENERATE" = 1 ] && db_exists "$DB"; then dropdb "$DB"; fi
-if ! db_exists "$DB"; then
-    create_database "$DB" nodemo "$LOG"
-    say "Installing kundekartotek in $DB"
-    odoo_bin -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn >>"$LOG" 2>&1 \
-        || { dropdb "$DB"; die "install failed; see $LOG"; }
-    say "Generating $CUSTOMERS customers and at least $LINES receivable lines"
-    "$PY" "$PROJECT_DIR/bench/generate_receivables.py" -c "$ODOO_RC" -d "$DB" --customers "$CUSTOMERS" \
-        --lines "$LINES" || { dropdb "$DB"; die "generation failed"; }
-    psql -d "$DB" -qc "VACUUM (ANALYZE) account_move_line, account_move, account_partial_reconcile"
-else
-    odoo_bin -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn >>"$LOG" 2>&1 || die "upgrade failed; see $LOG"
-fi
+receivables_database "$DB" "$REGENERATE" "$LOG" "$CUSTOMERS" "$LINES"
 say "Measuring the key figures and the sales analysis"
 "$PY" "$PROJECT_DIR/bench/bench_kpi.py" -c "$ODOO_RC" -d "$DB" "${MEASURE_ARGS[@]}"

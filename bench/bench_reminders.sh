@@ -7,6 +7,7 @@
 # runs bench/reminders_measure.py: the reminder run of the list action on --overdue customers that have overdue
 # items, by e-mail, rolled back at the end.
 source "$(dirname "$0")/../dev/common.sh"
+source "$(dirname "$0")/common.sh"
 CUSTOMERS=11000
 REGENERATE=0
 MEASURE_ARGS=()
@@ -21,19 +22,7 @@ done
 DB=${KK_BENCH_DB:-kk_bench_reminders}
 setup_all
 LOG="$WORK_DIR/bench-reminders.log"
-if [ "$REGENERATE" = 1 ] && db_exists "$DB"; then dropdb "$DB"; fi
-if ! db_exists "$DB"; then
-    create_database "$DB" nodemo "$LOG"
-    say "Installing kundekartotek in $DB"
-    odoo_bin -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn >>"$LOG" 2>&1 ||
-        { dropdb "$DB"; die "install failed; see $LOG"; }
-    say "Generating $CUSTOMERS customers"
-    "$PY" "$PROJECT_DIR/bench/generate_receivables.py" -c "$ODOO_RC" -d "$DB" --customers "$CUSTOMERS" \
-        --lines $((CUSTOMERS * 12)) --check 0 || { dropdb "$DB"; die "generation failed"; }
-    psql -d "$DB" -qc "VACUUM (ANALYZE) account_move_line, account_move, account_partial_reconcile"
-else
-    odoo_bin -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn >>"$LOG" 2>&1 || die "upgrade failed; see $LOG"
-fi
+receivables_database "$DB" "$REGENERATE" "$LOG" "$CUSTOMERS" $((CUSTOMERS * 12)) --check 0
 # wkhtmltopdf fetches the report's styles from the server at web.base.url: serve the database on a port of its own.
 PORT=$(free_port)
 odoo_bin -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$(free_port)" \

@@ -33,54 +33,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_concurrent_create import (  # noqa: E402
     LOGIN,
     PASSWORD,
-    PROJECT_DIR,
-    SERVER_START_TIMEOUT,
     TimeoutTransport,
     bash,
+    bench_setup,
     build_database,
     client,
-    free_port,
+    start_server,
 )
 
-
-def start_server(env_info, db, workers, log):
-    """An Odoo server with ``workers`` worker processes (no cron, no bus) for ``db``; returns (process, url)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            env_info["PY"],
-            str(PROJECT_DIR / "bench" / "prefork_server.py"),
-            "-c",
-            env_info["ODOO_RC"],
-            "-d",
-            db,
-            f"--db-filter=^{db}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            f"--gevent-port={free_port()}",
-            f"--workers={workers}",
-            "--max-cron-threads=0",
-            "--limit-time-real=600",
-            "--limit-time-cpu=600",
-            "--log-level=warn",
-        ],
-        stdout=open(log, "a"),  # noqa: SIM115 - lives as long as the server
-        stderr=subprocess.STDOUT,
-        cwd=PROJECT_DIR,
-        env=dict(os.environ, PYTHONPATH=env_info["ODOO_SRC"]),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"a server for {db} stopped; see {log}")
-        try:
-            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport()).version()
-            return process, url
-        except OSError:
-            time.sleep(1)
-    process.terminate()
-    raise RuntimeError(f"a server for {db} did not answer within {SERVER_START_TIMEOUT} s; see {log}")
+# A request of the bench may wait long behind the other server's locks: no worker is killed for it.
+LONG_REQUESTS = ("--limit-time-real=600", "--limit-time-cpu=600")
 
 
 def stop(process):
@@ -102,13 +64,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped otherwise)")
     args = parser.parse_args()
 
-    log = PROJECT_DIR / ".odoo" / "bench-two-servers.log"
-    log.parent.mkdir(exist_ok=True)
-    log.write_text("")
-    env_info = dict(
-        line.split("=", 1)
-        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
-    )
+    log, env_info = bench_setup("bench-two-servers.log")
     if args.template:
         print(f"copying {args.template} to {args.db} ...", flush=True)
         bash(
@@ -125,7 +81,7 @@ def main():
     servers = []
     try:
         for _ in range(2):
-            servers.append(start_server(env_info, args.db, args.workers, log))
+            servers.append(start_server(env_info, args.db, log, workers=args.workers, options=LONG_REQUESTS))
         urls = [url for _process, url in servers]
         common = xmlrpc.client.ServerProxy(f"{urls[0]}/xmlrpc/2/common", transport=TimeoutTransport())
         uid = common.authenticate(args.db, LOGIN, PASSWORD, {})

@@ -29,7 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_concurrent_create import PROJECT_DIR, TimeoutTransport, bash, build_database, start_server  # noqa: E402
+from bench_concurrent_create import (  # noqa: E402
+    TimeoutTransport,
+    bash,
+    bench_setup,
+    build_database,
+    start_server,
+)
 
 LOGIN = PASSWORD = "admin"
 BENCH_LOGIN = BENCH_PASSWORD = "kk_bench_api"
@@ -89,14 +95,7 @@ def main():
     if not args.db.startswith("kk_bench_api"):
         parser.error("the database name must start with kk_bench_api")
 
-    log_dir = PROJECT_DIR / ".odoo"
-    log_dir.mkdir(exist_ok=True)
-    log = log_dir / "bench-upsert.log"
-    log.write_text("")
-    env_info = dict(
-        line.split("=", 1)
-        for line in bash('echo "PY=$PY"; echo "ODOO_SRC=$ODOO_SRC"; echo "ODOO_RC=$ODOO_RC"', log).split()
-    )
+    log, env_info = bench_setup("bench-upsert.log")
     if not args.reuse:
         print(f"building {args.db} (kundekartotek, no demo data) ...", flush=True)
         build_database(args.db, "kundekartotek", log)

@@ -75,6 +75,9 @@ class AccountMove(models.Model):
         "line_ids.balance",
         "line_ids.account_id",
         "line_ids.partner_id",
+        "kk_credit_override_date",
+        "kk_credit_override_amount",
+        "kk_credit_override_partner_id",
     )
     def _compute_kk_credit_warning(self):
         for move in self:
@@ -104,6 +107,7 @@ class AccountMove(models.Model):
         if any(name in vals for name in OVERRIDE_FIELDS):
             self._kk_check_override_rights()
         if vals.get("state") != "posted":
+            # sudo: the override fields are the module's; super().write checks the caller's right on these moves
             overridden = self.sudo().filtered("kk_credit_override_date") if vals.get("state") else self.browse()
             res = super().write(vals)
             # Reset to draft (button_draft writes the state) or cancelled: the override is spent.
@@ -175,6 +179,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.move_type != "out_invoice":
             return 0.0
+        # sudo: sale's amounts of this invoice's orders, which the check must count whatever the poster may read
         return self.sudo()._get_partner_credit_warning_exclude_amount()
 
     def _kk_apply_credit_policy(self):
@@ -198,6 +203,7 @@ class AccountMove(models.Model):
         """Whether a manager's override lets this invoice be posted: given for this customer and at least for the
         current total."""
         self.ensure_one()
+        # sudo: reads the override fields of the move being checked; nothing is written here
         move = self.sudo()
         if not move.kk_credit_override_date or move.kk_credit_override_partner_id != move.commercial_partner_id._origin:
             return False
@@ -213,6 +219,7 @@ class AccountMove(models.Model):
     def _kk_record_credit_override(self, reason):
         """Bind a manager's override to this invoice, its customer and its total (the override wizard's job)."""
         self.ensure_one()
+        # sudo: the override wizard's job; it checked the manager group (kundekartotek_credit_override.py)
         self.sudo().write(
             {
                 "kk_credit_override_reason": reason,

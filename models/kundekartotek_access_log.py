@@ -59,4 +59,5 @@ class KundekartotekAccessLog(models.Model):
             "detail": detail,
             "origin": self.env["kundekartotek.audit.log"]._kk_origin(),
         }
+        # sudo: the log is append-only and nobody writes it directly; the ids are the partners just read by the caller
         return self.sudo().create([dict(stamp, partner_id=pid, subject_id=pid) for pid in partners.ids])

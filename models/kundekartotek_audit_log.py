@@ -166,6 +166,7 @@ class KundekartotekAuditLog(models.Model):
         because the chain runs through the entries of every company.
         """
         self.browse().check_access("read")
+        # sudo: the chain runs through every company's entries; the caller's read right was checked just above
         result = self.sudo()._kk_verify()
         if result["findings"]:
             lines = [self._kk_finding_message(finding) for finding in result["findings"][:10]]
@@ -234,6 +235,7 @@ class KundekartotekAuditLog(models.Model):
         stamp = {"logged_at": fields.Datetime.now(), "user_id": self.env.uid, "origin": self._kk_origin()}
         pending = self.env.cr.precommit.data.setdefault(PENDING, [])
         if not pending:
+            # sudo: the trail is written by the module only; the entries describe the caller's own changes
             self.env.cr.precommit.add(self.sudo()._kk_write_pending)
         pending.extend({**stamp, **entry} for entry in entries)
 
@@ -295,6 +297,7 @@ class KundekartotekAuditLog(models.Model):
     def flush_model(self, fnames=None):
         """Before anything reads the trail, write what this transaction queued, so that it reads complete."""
         if self.env.cr.precommit.data.get(PENDING):
+            # sudo: writes the entries this transaction queued (the caller's own changes), nothing the caller names
             self.sudo()._kk_write_pending()
         return super().flush_model(fnames)
 

@@ -43,6 +43,7 @@ class KundekartotekAuditSeal(models.Model):
     @api.model
     def _kk_key(self):
         """The signing key and its fingerprint: the server option if set, else the database secret."""
+        # sudo: the signing key is a system parameter; it is used, never returned
         key = config.get(KEY_OPTION) or self.env["ir.config_parameter"].sudo().get_param("database.secret") or ""
         key = str(key).encode()
         return key, hmac.new(key, b"kundekartotek.audit.seal", hashlib.sha256).hexdigest()[:16]

@@ -33,6 +33,7 @@ class KundekartotekBackup(models.AbstractModel):
 
     @api.model
     def _kk_backup_keep(self):
+        # sudo: reads one setting of the backup job (cron and administrators only)
         value = (self.env["ir.config_parameter"].sudo().get_param(PARAM_KEEP) or "").strip()
         return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else DEFAULT_KEEP
 

@@ -33,6 +33,7 @@ class KundekartotekBrregMonitor(models.AbstractModel):
         The first run starts from yesterday. When the register stops answering, the id stays at the last update
         handled, so the next run picks up the rest.
         """
+        # sudo: the crons keep their position in system parameters; no caller input
         params = self.env["ir.config_parameter"].sudo()
         Partner = self.env["res.partner"]
         client = Partner._kk_brreg_client()
@@ -91,6 +92,7 @@ class KundekartotekBrregMonitor(models.AbstractModel):
         again from the first customer once it has reached the last. When the register is unavailable the pass
         stops and asks to run again in an hour.
         """
+        # sudo: the crons keep their position in system parameters; no caller input
         params = self.env["ir.config_parameter"].sudo()
         Partner = self.env["res.partner"]
         last_id = int(params.get_param(PARAM_REVALIDATE_LAST) or 0)

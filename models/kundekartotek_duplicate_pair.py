@@ -86,6 +86,7 @@ class KundekartotekDuplicatePair(models.Model):
         XML-RPC read the pairs afterwards with ``search_read`` (docs/api.md).
         """
         self._kk_check_manager()
+        # sudo: the scan compares every customer; the caller was checked a manager by _kk_check_manager
         stats = self.sudo()._kk_scan()
         return {
             "type": "ir.actions.client",
@@ -106,14 +107,18 @@ class KundekartotekDuplicatePair(models.Model):
     def action_not_duplicate(self):
         """Mark the pairs as not duplicates: remembered, a rescan never reopens them."""
         self._kk_check_manager()
+        # sudo: pairs are written by the module only; manager and read right on these pairs checked by _kk_check_manager
         self.filtered(lambda pair: pair.state == "open").sudo().write({"state": "not_duplicate"})
+        # sudo: recomputes the cluster keys of the pairs checked above
         self.sudo()._kk_update_clusters()
         return True
 
     def action_reopen(self):
         """Undo "not a duplicate": the pair is open again (and the next scan scores it again)."""
         self._kk_check_manager()
+        # sudo: pairs are written by the module only; manager and read right on these pairs checked by _kk_check_manager
         self.filtered(lambda pair: pair.state == "not_duplicate").sudo().write({"state": "open"})
+        # sudo: recomputes the cluster keys of the pairs checked above
         self.sudo()._kk_update_clusters()
         return True
 
@@ -137,12 +142,15 @@ class KundekartotekDuplicatePair(models.Model):
     @api.model
     def _cron_kk_scan(self):
         """Weekly scan (ir_cron_kk_duplicate_scan)."""
+        # sudo: the weekly cron compares every customer
         self.sudo()._kk_scan()
 
     @api.model
     def _kk_check_manager(self):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only register managers may scan for duplicates or review them."))
+        # The pairs the caller named must be theirs to read (company rule): the actions then write as superuser.
+        self.check_access("read")
 
     def _kk_merge_action(self, partners):
         partners = partners.exists().filtered("active")

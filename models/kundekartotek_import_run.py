@@ -361,10 +361,12 @@ class KundekartotekImportRun(models.Model):
                             "stage": "import",
                         }
                     )
+        # sudo: issues are the run's own report (read-only to users); the run is the one the cron locked
         run.env["kundekartotek.import.issue"].sudo().create([dict(issue, run_id=run.id) for issue in issues])
         position = run.position + len(batch)
         first = run.position + 2
         finished = position >= run.row_count
+        # sudo: the counters are read-only to users; this is the run the cron locked, imported with its user's rights
         run.sudo().write(
             {
                 "position": position,
@@ -435,6 +437,7 @@ class KundekartotekImportRun(models.Model):
             countries[country.code.lower()] = country.id
             countries.setdefault(country.name.lower(), country.id)
         countries.setdefault("norge", env.ref("base.no").id)
+        # sudo: Posten's register is reference data every importer may look up
         Postal = env["kundekartotek.postal.code"].sudo()
         codes = Postal.search_fetch([("code", "!=", False)], ["code"]).mapped("code")
         postcodes = set(codes) if codes else None  # no register loaded yet: postcodes cannot be judged

@@ -285,6 +285,7 @@ class InputGuard:
         ids = set(ids)
         if max(ids) > INT4_RANGE[1]:
             return False
+        # sudo: only tells whether the ids exist; the caller's access rules apply afterwards, in the ORM
         return len(self.env[model].sudo().with_context(active_test=False).browse(ids).exists()) == len(ids)
 
 

@@ -199,13 +199,15 @@ class KundekartotekNumberScheme(models.Model):
     @api.model
     def _kk_scheme_for(self, company):
         """The active scheme numbering the customers of ``company``, or an empty recordset."""
-        # Superuser: numbering a new customer is every user's business, reading schemes is configuration's.
+        # sudo: superuser: numbering a new customer is every user's business, reading schemes is configuration's.
+        # sudo: numbering a new customer is every user's business, reading schemes is configuration's
         return self.sudo().browse(self._kk_scheme_id_for(company.id))
 
     @api.model
     @tools.ormcache("company_id")
     def _kk_scheme_id_for(self, company_id):
         """Cached: every new customer asks, and schemes change rarely (every change clears the cache)."""
+        # sudo: as _kk_scheme_for: the active scheme of a company, cached for every user
         scheme = self.sudo().search([("company_id", "=", company_id), ("active", "=", True)], limit=1)
         return scheme.id or None
 
@@ -228,6 +230,7 @@ class KundekartotekNumberScheme(models.Model):
     def _kk_sequences(self, key=None):
         """The series of this scheme (all of them, or the one for ``key``) as sudo ``ir.sequence`` records."""
         self.ensure_one()
+        # sudo: the scheme's series are technical records; draws go through the scheme's own rules
         Sequence = self.env["ir.sequence"].sudo().with_context(active_test=False)
         if key is None:
             return Sequence.search([("code", "=like", self._kk_sequence_code() + ":%")])
@@ -267,6 +270,7 @@ class KundekartotekNumberScheme(models.Model):
         self.env.registry.clear_cache()  # _kk_sequence_id
         return (
             self.env["ir.sequence"]
+            # sudo: a new series of this scheme, made on first use by whoever creates the customer
             .sudo()
             .create(
                 {

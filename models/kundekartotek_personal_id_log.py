@@ -42,6 +42,7 @@ def exported_holders(records, fields_to_export):
             continue
         found = records.mapped(".".join(parts[:-1])) if len(parts) > 1 else records
         if found._name == records._name:
+            # sudo: only which exported records hold a number, to log the export; the env's rights are put back
             holders |= found.sudo().filtered(PERSONAL_ID_FIELD).sudo(records.env.su)
     return holders
 

@@ -82,6 +82,7 @@ class KundekartotekPostalCode(models.Model):
     @api.model
     def _cron_download_register(self):
         """Download Posten's register and import it; a failed download changes nothing and is retried next run."""
+        # sudo: the cron reads the download address, a system parameter
         url = self.env["ir.config_parameter"].sudo().get_param("kundekartotek.postal_register_url", REGISTER_URL)
         try:
             content = postal.download_register(url, requests.get)

@@ -36,10 +36,12 @@ class KundekartotekReadable(models.AbstractModel):
         if value is None or value is False or value == "":
             return ""
         if isinstance(value, models.BaseModel):
+            # sudo: names for the audit trail and exports, whose readers are checked by those
             return ", ".join(name for name in value.sudo().mapped("display_name") if name)
         if field.type == "selection":
             return dict(field._description_selection(self.env)).get(value, str(value))
         if field.type in ("many2one", "one2many", "many2many") and isinstance(value, int):
+            # sudo: as above: a record's name for a trail or an export already checked
             return self.env[field.comodel_name].sudo().browse(value).exists().display_name or ""
         if field.type == "datetime" or isinstance(value, datetime.datetime):
             return format_datetime(self.env, value, tz=self.env.user.tz or "Europe/Oslo")

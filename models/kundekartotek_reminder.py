@@ -79,7 +79,7 @@ class KundekartotekReminder(models.Model):
             if reminder.level < 1:
                 raise ValidationError(_("A reminder's level is 1 or more."))
 
-    @api.depends("partner_id", "level", "date")
+    @api.depends("partner_id.display_name", "level")
     def _compute_display_name(self):
         for reminder in self:
             reminder.display_name = _(

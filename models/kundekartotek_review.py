@@ -79,6 +79,7 @@ class KundekartotekReview(models.Model):
         """Mark the selected customers reviewed for their period (monthly review and quarterly validation)."""
         self._kk_check_manager()
         todo = self.filtered(lambda item: item.state == "pending" and item.kind != "cleanup")
+        # sudo: review rows are written by the module only; manager and read right on them checked by _kk_check_manager
         todo.sudo().write({"state": "reviewed", "reviewed_by_id": self.env.uid, "reviewed_on": fields.Datetime.now()})
         return True
 
@@ -94,12 +95,14 @@ class KundekartotekReview(models.Model):
             company = item.company_id
             months = company.kk_review_inactive_months
             today = fields.Date.context_today(self)
+            # sudo: the eligibility query reads journal items of the company; manager checked by _kk_check_manager
             candidates = self.sudo()._kk_cleanup_candidates(company, today, months, item.partner_id.ids)
             if item.partner_id.id not in candidates:
                 skipped.append(item.partner_id.display_name)
                 continue
             item.partner_id.write({"active": False})
             done = {"state": "archived", "reviewed_by_id": self.env.uid, "reviewed_on": fields.Datetime.now()}
+            # sudo: as in action_kk_mark_reviewed; the customer itself was archived with the caller's rights
             item.sudo().write(done)
         if skipped:
             message = _(
@@ -116,10 +119,15 @@ class KundekartotekReview(models.Model):
         }
 
     def action_kk_update_list(self):
-        """Run the review jobs now for the user's current company (the buttons above the lists)."""
+        """Run the review jobs now for the user's current company (the buttons above the lists).
+
+        No to-dos: the manager who asks is looking at the lists. Only the crons call ``_kk_notify``, so nothing
+        (least of all a context key, which every RPC caller controls) needs to switch the to-dos off here.
+        """
         self._kk_check_manager()
         today = fields.Date.context_today(self)
-        Review = self.sudo().with_context(kk_review_no_activity=True)
+        # sudo: the lists are written by the jobs only; the caller was checked a manager just above.
+        Review = self.sudo()
         company = self.env.company
         Review._kk_generate_monthly(company, today)
         Review._kk_generate_quarterly(company, today)
@@ -152,8 +160,6 @@ class KundekartotekReview(models.Model):
     def _kk_notify(self, items):
         """One to-do per new item, on the customer, for its salesperson (else the company's review responsible,
         else the administrator); never a second open one with the same summary."""
-        if self.env.context.get("kk_review_no_activity"):
-            return
         todo = self.env.ref("mail.mail_activity_data_todo")
         labels = dict(self._fields["kind"]._description_selection(self.env))
         admin = self.env.ref("base.user_admin", raise_if_not_found=False)

@@ -142,10 +142,12 @@ class KundekartotekRiskModel(models.Model):
                 train_brier=risk.brier(labels, scores),
                 note=False,
             )
+        # sudo: the model record is written by training only (cron, or a manager checked in action_kk_retrain)
         record = self.sudo().search([("company_id", "=", company.id)])
         if record:
             record.write(values)
         else:
+            # sudo: as above
             record = self.sudo().create(values)
         _logger.info("Payment-risk model of %s trained on %s invoices", company.name, len(rows))
         if model:
@@ -155,6 +157,7 @@ class KundekartotekRiskModel(models.Model):
     @api.model
     def _cron_kk_retrain(self):
         """Weekly: retrain every company's model on its history and score its customers again."""
+        # sudo: the weekly cron trains every company's model
         for company in self.env["res.company"].sudo().search([("active", "=", True)], order="id"):
             self._kk_train(company)
 

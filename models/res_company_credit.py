@@ -17,3 +17,11 @@ class ResCompany(models.Model):
         "in the invoice's chatter, or posting refused until a manager overrides with a reason. A customer "
         "category or the customer itself may set another policy.",
     )
+
+    def write(self, vals):
+        """A partner's ``credit_policy_effective`` reads the company's policy, which a dependency cannot name (it
+        is the company of the context): forget the values computed before, so the new policy counts at once."""
+        res = super().write(vals)
+        if "kk_credit_policy" in vals:
+            self.env["res.partner"].invalidate_model(["credit_policy_effective"])
+        return res

@@ -1,7 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -29,16 +28,15 @@ class ResCompany(models.Model):
 
     @api.constrains("kk_risk_late_days", "kk_risk_limit_months", "kk_risk_class_threshold")
     def _check_kk_risk_settings(self):
-        for company in self:
-            if (
-                company.kk_risk_late_days < 0
-                or company.kk_risk_limit_months <= 0
-                or not 0 <= company.kk_risk_class_threshold <= 100
-            ):
-                raise ValidationError(
-                    _(
-                        "Payment-risk settings of %(company)s: days late from 0, months of sales above 0 and the "
-                        "risk threshold a percentage from 0 to 100.",
-                        company=company.name,
-                    )
-                )
+        self._kk_check_settings(
+            (
+                lambda c: c.kk_risk_late_days >= 0
+                and c.kk_risk_limit_months > 0
+                and 0 <= c.kk_risk_class_threshold <= 100,
+                lambda c: _(
+                    "Payment-risk settings of %(company)s: days late from 0, months of sales above 0 and the "
+                    "risk threshold a percentage from 0 to 100.",
+                    company=c.name,
+                ),
+            ),
+        )

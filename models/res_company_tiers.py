@@ -42,27 +42,35 @@ class ResCompany(models.Model):
 
     @api.constrains("kk_tier_a_share", "kk_tier_b_share", "kk_class_max_late_share", "kk_class_min_invoices")
     def _check_kk_tier_rules(self):
+        self._kk_check_settings(
+            (
+                lambda c: 0 < c.kk_tier_a_share <= 100
+                and 0 <= c.kk_tier_b_share
+                and c.kk_tier_a_share + c.kk_tier_b_share <= 100,
+                lambda c: _("Tier shares of %(company)s: A must be above 0 and A + B at most 100 %%.", company=c.name),
+            ),
+            (
+                lambda c: 0 <= c.kk_class_max_late_share <= 100 and c.kk_class_min_invoices >= 1,
+                lambda c: _(
+                    "Payment-class rules of %(company)s: the late share is a percentage from 0 to 100 and at "
+                    "least one invoice is needed.",
+                    company=c.name,
+                ),
+            ),
+        )
+
+    def _kk_check_settings(self, *rules):
+        """Refuse the first setting of these companies that breaks a rule; the settings of categorisation and
+        payment risk (one settings block) share it. A rule is ``(valid(company), message(company))``."""
         for company in self:
-            a_share, b_share = company.kk_tier_a_share, company.kk_tier_b_share
-            if not (0 < a_share <= 100 and 0 <= b_share and a_share + b_share <= 100):
-                raise ValidationError(
-                    _(
-                        "Tier shares of %(company)s: A must be above 0 and A + B at most 100 %%.",
-                        company=company.name,
-                    )
-                )
-            if not 0 <= company.kk_class_max_late_share <= 100 or company.kk_class_min_invoices < 1:
-                raise ValidationError(
-                    _(
-                        "Payment-class rules of %(company)s: the late share is a percentage from 0 to 100 and at "
-                        "least one invoice is needed.",
-                        company=company.name,
-                    )
-                )
+            for valid, message in rules:
+                if not valid(company):
+                    raise ValidationError(message(company))
 
     def _kk_tier_branches(self):
         """The company and its branches: their invoices count as the company's revenue."""
         self.ensure_one()
+        # sudo: branches of a company the caller is in; their ids only, for the revenue query
         return self.env["res.company"].sudo().search([("id", "child_of", self.id)])
 
     def _kk_tier_owns_shared(self):
@@ -73,5 +81,6 @@ class ResCompany(models.Model):
         monthly rules switched on decides; with none switched on, whoever runs the rules by hand.
         """
         self.ensure_one()
+        # sudo: which company owns the shared customers depends on every company's setting
         first = self.env["res.company"].sudo().search([("kk_tier_auto", "=", True)], order="id", limit=1)
         return not first or first == self

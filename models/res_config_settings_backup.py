@@ -41,6 +41,8 @@ class ResConfigSettings(models.TransientModel):
         """Run the daily backup job only while it is asked for (the cron is off by default)."""
         res = super().set_values()
         cron = self.env.ref("kundekartotek.ir_cron_kk_backup", raise_if_not_found=False)
+        # sudo: settings are saved by administrators only (base.group_system); the cron follows the setting
         if cron and cron.sudo().active != self.kk_backup_daily:
+            # sudo: as above
             cron.sudo().active = self.kk_backup_daily
         return res

@@ -13,7 +13,10 @@ class ResConfigSettings(models.TransientModel):
         res = super().set_values()
         cron = self.env.ref("kundekartotek.ir_cron_kk_anonymise", raise_if_not_found=False)
         if cron:
+            # sudo: settings are saved by administrators only; the cron runs when any company asks for it
             wanted = bool(self.env["res.company"].sudo().search_count([("kk_auto_anonymise", "=", True)], limit=1))
+            # sudo: as above
             if cron.sudo().active != wanted:
+                # sudo: as above
                 cron.sudo().active = wanted
         return res

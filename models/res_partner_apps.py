@@ -21,6 +21,7 @@ _logger = logging.getLogger(__name__)
 
 def _kk_make_customers(partners):
     """Make the commercial partners of ``partners`` customers (numbered) unless they are already."""
+    # sudo: the apps (sale, CRM, shop, POS) made these customers; their rank and number are the module's
     commercial = partners.commercial_partner_id.sudo()
     commercial.filtered(lambda p: not p.customer_rank)._increase_rank("customer_rank")
 

@@ -62,6 +62,7 @@ class ResPartner(models.Model):
     def _compute_audit_log_count(self):
         counts = dict(
             self.env["kundekartotek.audit.log"]
+            # sudo: a count of entries on cards the caller reads; the entries themselves stay behind the trail's rules
             .sudo()
             ._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
         )
@@ -72,6 +73,7 @@ class ResPartner(models.Model):
     def _kk_audit_fields(self):
         if self.env.cr.precommit.data.get(AUDIT_SUSPENDED):
             return []
+        # sudo: which fields the trail records is a system setting
         param = self.env["ir.config_parameter"].sudo().get_param("kundekartotek.audit_fields")
         if param and param.strip().lower() == "none":
             return []
@@ -87,6 +89,7 @@ class ResPartner(models.Model):
     def _kk_audit_snapshot(self, names):
         """Readable values of the audited fields, read as superuser (the trail records what is, not what one sees)."""
         snapshot = {}
+        # sudo: the trail records what is, not what one sees; the caller is writing these partners
         for partner in self.sudo():
             values = {}
             for name in names:
@@ -117,6 +120,7 @@ class ResPartner(models.Model):
                         "res_model": self._name,
                         "res_id": partner.id,
                         "partner_id": partner.id,
+                        # sudo: the entry's name, for the partner the caller is changing
                         "record_name": partner.sudo().display_name,
                         "action": action,
                         "field_name": name,
@@ -160,6 +164,7 @@ class ResPartner(models.Model):
             {
                 "res_model": self._name,
                 "res_id": partner.id,
+                # sudo: the entry's name, for the partner the caller is changing
                 "record_name": partner.sudo().display_name,
                 "action": "unlink",
             }

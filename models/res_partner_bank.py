@@ -15,6 +15,7 @@ class ResPartnerBank(models.Model):
         if not self:
             return used
         for model in ("account.move", "account.payment"):
+            # sudo: whether any entry uses these bank accounts, whoever may read the entries
             Model = self.env[model].sudo().with_context(active_test=False)
             for name, field in Model._fields.items():
                 if field.type == "many2one" and field.comodel_name == self._name and field.store:

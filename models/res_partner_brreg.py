@@ -148,7 +148,7 @@ class ResPartner(models.Model):
         sanitize=False,
     )
 
-    @api.depends("brreg_suggestion")
+    @api.depends("brreg_suggestion", *BRREG_FIELDS)
     def _compute_brreg_suggestion_html(self):
         """The banner's table; a stored suggestion that cannot be read says so instead of breaking the card."""
         for partner in self:
@@ -221,6 +221,7 @@ class ResPartner(models.Model):
         The timeout comes from ``kundekartotek.brreg_timeout`` (seconds, 1 to 60); a value that is not such a
         number falls back to 10 rather than breaking every look-up.
         """
+        # sudo: the register client's timeout is a system setting
         value = (self.env["ir.config_parameter"].sudo().get_param("kundekartotek.brreg_timeout") or "").strip()
         timeout = int(value) if value.isascii() and value.isdigit() else 0
         return BrregClient(timeout=min(timeout, 60) if timeout > 0 else 10)
@@ -297,6 +298,7 @@ class ResPartner(models.Model):
             elif field.type == "many2one":
                 if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                     return None
+                # sudo: only whether the suggested record exists; writing it goes through the caller's rights
                 if not self.env[field.comodel_name].sudo().browse(value).exists():
                     return None
             else:
@@ -534,7 +536,7 @@ class ResPartner(models.Model):
             partner.write(vals)
             block = is_event and partner._kk_brreg_company().kk_brreg_block_credit_on_risk
             if block and "credit_policy" in partner._fields:
-                # The register's event decides, not the user who applied it: only managers may set a credit policy.
+                # sudo: the register's event decides, not the user who applied it (only managers set a policy).
                 partner.sudo().credit_policy = "block"
             if is_event:
                 partner._kk_brreg_notify_risk(status)

@@ -160,7 +160,10 @@ class ResPartner(models.Model):
             return
         context = self.env.context
         for vals in vals_list:
-            parent = self.sudo().browse(vals.get("parent_id")).exists()
+            parent = self.browse(vals.get("parent_id")).exists()
+            # sudo: the parent's values are compared, never shown, and only of a parent the caller may read: else
+            # the answer (refused or not) would tell the credit settings of another company's customer.
+            parent = parent.sudo() if parent and parent.has_access("read") else self.browse()
             commercial = parent.commercial_partner_id if parent and not vals.get("is_company") else None
             for name in CREDIT_FIELDS:
                 if name in vals:
@@ -185,6 +188,7 @@ class ResPartner(models.Model):
         names = [name for name in CREDIT_FIELDS if name in vals]
         if not names or kk_may_edit_credit(self.env):
             return
+        # sudo: compares with the values these partners have; super().write checks the caller's right to write them
         for partner in self.sudo():
             commercial = partner.commercial_partner_id
             for name in names:
@@ -226,6 +230,7 @@ class ResPartner(models.Model):
             return 0.0
         orders = (
             self.env["sale.order"]
+            # sudo: the check judges what is owed, not what the poster may see (sales orders of other salespeople)
             .sudo()
             .search(
                 [
@@ -255,7 +260,7 @@ class ResPartner(models.Model):
         ``policy``, ``limit``, ``total`` and ``over`` (True when ``total`` is above ``limit``).
         """
         self.ensure_one()
-        # _origin: in a form the invoice's customer is a new-record copy, whose balance cannot be read.
+        # sudo: _origin: in a form the invoice's customer is a new-record copy, whose balance cannot be read.
         partner = self.commercial_partner_id._origin.sudo().with_company(company._origin)
         currency = company.currency_id
         policy = partner.credit_policy_effective

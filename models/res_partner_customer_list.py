@@ -67,6 +67,7 @@ class ResPartner(models.Model):
     @api.model
     def _kk_list_companies(self):
         """The current company and its branches, as the card's balance (core ``credit``) counts them."""
+        # sudo: the current company's branches, ids only (as core's credit counts them)
         return tuple(self.env["res.company"].sudo().search([("id", "child_of", self.env.company.root_id.id)]).ids)
 
     @api.model
@@ -132,6 +133,7 @@ class ResPartner(models.Model):
         currency = self.env.company.currency_id
         for partner in self:
             commercial = partner.commercial_partner_id
+            # sudo: the limit of a customer the caller reads (the row's commercial partner)
             limit = commercial.sudo().credit_limit
             if not limit or limit <= 0:
                 partner.kk_credit_state = "none"
@@ -149,6 +151,7 @@ class ResPartner(models.Model):
         values = {value} if operator in ("=", "!=") else set(value or ())
         positive = operator in ("=", "in")
         balances = self._kk_balances()
+        # sudo: ids for a search domain: the caller's search applies its own rules to them afterwards
         owing = self.browse(list(balances)).sudo()
         currency = self.env.company.currency_id
         over = [

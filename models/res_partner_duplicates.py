@@ -62,7 +62,17 @@ class ResPartner(models.Model):
             partner.kk_dup_mobile = dup.normalise_phone(partner.mobile) or False
 
     @api.depends(
-        "name", "company_registry", "email", "phone", "mobile", "vat", "street", "zip", "is_company", "parent_id"
+        "name",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "vat",
+        "street",
+        "zip",
+        "is_company",
+        "parent_id",
+        "company_id",
     )
     def _compute_kk_duplicate_warning(self):
         for partner in self:
@@ -401,6 +411,7 @@ class ResPartner(models.Model):
         if not vals.get("name") or not self._kk_is_new_customer(vals):
             return "allow", []
         company = self.env["res.company"].browse(vals.get("company_id")) if vals.get("company_id") else self.env.company
+        # sudo: the company's policy decides for every user who creates a customer
         policy = company.sudo().kk_duplicate_policy or "allow"
         if policy == "allow":
             return policy, []
@@ -437,6 +448,7 @@ class ResPartner(models.Model):
     def _kk_post_duplicate_note(self, found):
         """A note on the new customer's chatter naming the likely duplicates (the ``warn`` policy)."""
         self.ensure_one()
+        # sudo: the note on the customer the caller just created, whatever their chatter rights
         self.sudo().message_post(
             body=Markup("%s<br/>%s")
             % (
@@ -453,6 +465,7 @@ class ResPartner(models.Model):
                         )
                     )
                     for row in found
+                    # sudo: names of the likely duplicates, found within the caller's company
                     for partner in self.sudo().browse(row["id"])
                 ),
             ),

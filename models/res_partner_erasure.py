@@ -127,8 +127,8 @@ class ResPartner(models.Model):
         if not partners:
             return True
         partners._kk_write_restriction({"kk_restricted": True, "kk_restricted_date": fields.Date.context_today(self)})
-        # Blacklisting is mail's own marketing stop (mass mailing honours it). A privacy officer need not manage the
-        # blacklist otherwise, hence sudo, on addresses read from partners the caller may write.
+        # sudo: blacklisting is mail's own marketing stop (mass mailing honours it). A privacy officer need not manage
+        # the blacklist otherwise, hence sudo, on addresses read from partners the caller may write.
         Blacklist = self.env["mail.blacklist"].sudo()
         for email in partners._kk_family()._kk_normalized_emails():
             Blacklist._add(email, message=_("Processing of a customer with this address was restricted."))
@@ -171,22 +171,27 @@ class ResPartner(models.Model):
         their own request. Of a contact person, the family is the person and their own addresses.
         """
         return (
+            # sudo: the whole family, of any company, of partners the caller acts on; the env's rights are put back
             self.sudo()
             .with_context(active_test=False)
             .search([("id", "child_of", self.ids), ("commercial_partner_id", "in", self.commercial_partner_id.ids)])
+            # sudo: back to the caller's rights
             .sudo(self.env.su)
         )
 
     def _kk_sub_companies(self):
         """Companies below these partners that are customers of their own: not erased with them."""
         return (
+            # sudo: as _kk_family; the env's rights are put back
             self.sudo()
             .with_context(active_test=False)
             .search([("id", "child_of", self.ids), ("id", "not in", self.ids), ("is_company", "=", True)])
+            # sudo: back to the caller's rights
             .sudo(self.env.su)
         )
 
     def _kk_normalized_emails(self):
+        # sudo: addresses of partners being erased or restricted, which the caller was checked for
         return {email_normalize(partner.email) for partner in self.sudo() if partner.email} - {False}
 
     def _kk_write_restriction(self, vals):
@@ -221,6 +226,7 @@ class ResPartner(models.Model):
             return facts
         for model, fnames in BOOKKEEPING_READS.items():
             self.env[model].flush_model(fnames)
+        # sudo: retention is judged on every company's bookkeeping, whatever the caller may read
         Company = self.env["res.company"].sudo()
         for ids in split_every(1000, key_ids, tuple):
             if own:
@@ -337,9 +343,11 @@ class ResPartner(models.Model):
         families = self._kk_erasure_subjects()
         member_ids = [member.id for family in families.values() for member in family]
         company_partners = (
+            # sudo: partners of companies are never erased, whether the caller sees the company or not
             self.env["res.company"].sudo().with_context(active_test=False).search([("partner_id", "in", member_ids)])
         ).partner_id
         user_partners = (
+            # sudo: nor partners of users
             self.env["res.users"].sudo().with_context(active_test=False).search([("partner_id", "in", member_ids)])
         ).partner_id
         refusals = {}
@@ -389,6 +397,7 @@ class ResPartner(models.Model):
             ]
             raise UserError(_("The customer cannot be anonymised:\n%(reasons)s", reasons="\n".join(lines)))
         families = subjects._kk_erasure_subjects()
+        # sudo: erasure goes through every record of the person; privacy officer and write right checked above
         family = self.browse([member.id for members in families.values() for member in members]).sudo()
         emails = family._kk_normalized_emails()
         today = fields.Date.context_today(self)
@@ -411,6 +420,7 @@ class ResPartner(models.Model):
             Partner.write({"active": False, "kk_anonymised": True, "kk_anonymised_date": today})
         family._kk_erase_related(emails)
         self.env["kundekartotek.audit.log"]._kk_append(entries)
+        # sudo: as above
         for partner in subjects.sudo():
             partner.message_post(body=_("Personal data erased: the bookkeeping retention period has ended."))
         _logger.info("Anonymised %s customers or contacts (%s partners)", len(subjects), len(family))
@@ -490,6 +500,7 @@ class ResPartner(models.Model):
         Odoo's cron runner commits after every call and calls again while customers remain, so each batch is its
         own transaction and a failure loses one batch only.
         """
+        # sudo: the nightly job serves every company that asked for it
         companies = self.env["res.company"].sudo().search([("kk_auto_anonymise", "=", True)])
         if not companies:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)

@@ -277,12 +277,13 @@ class ResPartner(models.Model):
     def _kk_carried_numbers(self):
         """``{partner id: customer number}`` for the partners at or below ``self`` that have journal items: the
         number of their commercial partner, which those items carry."""
-        # As superuser: a contact of another company below this partner still has its items under this number.
+        # sudo: as superuser: a contact of another company below this partner still has its items under this number.
         family = self.sudo().with_context(active_test=False).search([("id", "child_of", self.ids)])
         self.env["account.move.line"].flush_model(["partner_id"])
         rows = self.env.execute_query(
             SQL("SELECT DISTINCT partner_id FROM account_move_line WHERE partner_id IN %s", tuple(family.ids))
         )
+        # sudo: the commercial partners whose numbers journal items carry, of the family above
         holders = self.browse([row[0] for row in rows]).sudo()
         return {
             partner.id: partner.commercial_partner_id.ref for partner in holders if partner.commercial_partner_id.ref
@@ -290,6 +291,7 @@ class ResPartner(models.Model):
 
     def _kk_check_carried_numbers(self, carried):
         """Refuse a change of parent or company flag that moves journal items under another customer number."""
+        # sudo: partners the caller is writing; compared, not shown
         for partner in self.browse(list(carried)).sudo():
             now = partner.commercial_partner_id.ref
             if now != carried[partner.id]:
@@ -342,7 +344,7 @@ class ResPartner(models.Model):
             )
         else:
             body = _("Customer number changed from %(old)s to %(new)s.", old=old or _("none"), new=new or _("none"))
-        # As superuser, with the user as author: a user without an e-mail address may not post in their own name.
+        # sudo: as superuser, with the user as author: a user without an e-mail address may not post in their own name.
         self.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         if "ref" not in self._kk_audit_fields() and not self.env.cr.precommit.data.get(AUDIT_SUSPENDED):
             self.env["kundekartotek.audit.log"]._kk_append(
@@ -376,7 +378,7 @@ class ResPartner(models.Model):
             if (partner.company_id.id or 0, number) in taken:
                 number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes)
             checked[partner.id] = number
-            # Superuser: any user who may create a customer gets its first number, a write of ``ref`` that the
+            # sudo: superuser: any user who may create a customer gets its first number, a write of ``ref`` that the
             # number rules otherwise keep for managers; the number is the scheme's, never the caller's.
             partner.sudo()._kk_set_customer_number(number)
 
@@ -479,6 +481,7 @@ class ResPartner(models.Model):
                 duplicates.add(partner_id)
             else:
                 kept += 1
+        # sudo: numbers are unique across companies, so every partner's number counts
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         reason = _("another customer already had this number when Kundekartotek was installed")
         for start in range(0, len(to_number), batch_size):

@@ -183,8 +183,8 @@ class ResPartner(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
-        # The log is not writable by the sender (a user may create reminders, not change them); linking the message
-        # it just posted to the record it just created is the module's own bookkeeping.
+        # sudo: the log is not writable by the sender (a user may create reminders, not change them); linking the
+        # message it just posted to the record it just created is the module's own bookkeeping.
         reminder.sudo().mail_message_id = message[:1]
         return reminder
 

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, split_every
 from odoo.tools.misc import formatLang
 
 from ..lib import risk
@@ -114,36 +115,88 @@ class ResPartner(models.Model):
         year_ago = today - relativedelta(months=12)
         threshold = company.kk_risk_class_threshold / 100
         now = fields.Datetime.now()
-        with risk_writes(self.env):
-            for partner in partners:
-                invoices = by_partner[partner.id]
-                recent = [inv.amount for inv in invoices if inv.invoice_date > year_ago]
-                amounts = recent or [inv.amount for inv in invoices]
-                values = risk.features_as_of(
-                    invoices, today + timedelta(days=1), sum(amounts) / len(amounts), company.kk_risk_late_days
+        scores = {}
+        for partner in partners:
+            invoices = by_partner[partner.id]
+            recent = [inv.amount for inv in invoices if inv.invoice_date > year_ago]
+            amounts = recent or [inv.amount for inv in invoices]
+            values = risk.features_as_of(
+                invoices, today + timedelta(days=1), sum(amounts) / len(amounts), company.kk_risk_late_days
+            )
+            probability = risk.predict(model, values)
+            factors = [f"{labels.get(key, key)} ({value:+.2f})" for key, value in risk.top_factors(model, values)]
+            flagged = partner.brreg_status in RISK_STATUSES
+            if flagged:
+                factors.insert(0, _("Register: %(status)s", status=status_labels.get(partner.brreg_status)))
+            scores[partner.id] = {
+                "kk_risk_probability": probability,
+                "kk_risk_factors": "; ".join(factors),
+                "kk_risk_limit_suggested": risk.suggest_credit_limit(
+                    sum(recent) / 12, probability, months=company.kk_risk_limit_months
+                ),
+                "kk_risk_class_suggested": risk.suggest_payment_class(
+                    partner.payment_class, flagged, probability, threshold
+                ),
+                "kk_risk_scored_at": now,
+                "kk_risk_company_id": company.id,
+            }
+        partners._kk_risk_store(scores)
+
+    def _kk_risk_store(self, scores):
+        """Write ``scores`` ({partner id: values of ``RISK_FIELDS``}) on these partners (as superuser, as the
+        scoring read them), in one UPDATE per thousand customers.
+
+        Why SQL: through the ORM each customer is one statement, and every ``write`` override of ``res.partner``
+        (audit snapshot, register queue, numbering, credit rights, ...) runs for fields none of them watches. The
+        risk fields are read-only outputs of the model: not tracked, no stored field depends on them, and the audit
+        trail leaves them out unless ``kundekartotek.audit_fields`` names one; then the ORM writes them, so that the
+        trail records each change as it records any other.
+        """
+        if set(RISK_FIELDS) & set(self._kk_audit_fields()):
+            with risk_writes(self.env):
+                for partner in self:
+                    partner.write(scores[partner.id])
+            return
+        self.flush_model(RISK_FIELDS)
+        now, uid = self.env.cr.now(), self.env.uid
+        for chunk in split_every(1000, [(partner.id, scores[partner.id]) for partner in self]):
+            rows = SQL(", ").join(
+                SQL(
+                    "(%s, %s::float8, %s::varchar, %s::float8, %s::varchar, %s::timestamp, %s::int)",
+                    partner_id,
+                    values["kk_risk_probability"],
+                    values["kk_risk_factors"],
+                    values["kk_risk_limit_suggested"],
+                    values["kk_risk_class_suggested"] or None,
+                    values["kk_risk_scored_at"],
+                    values["kk_risk_company_id"],
                 )
-                probability = risk.predict(model, values)
-                factors = [f"{labels.get(key, key)} ({value:+.2f})" for key, value in risk.top_factors(model, values)]
-                flagged = partner.brreg_status in RISK_STATUSES
-                if flagged:
-                    factors.insert(0, _("Register: %(status)s", status=status_labels.get(partner.brreg_status)))
-                suggested_class = risk.suggest_payment_class(partner.payment_class, flagged, probability, threshold)
-                partner.write(
-                    {
-                        "kk_risk_probability": probability,
-                        "kk_risk_factors": "; ".join(factors),
-                        "kk_risk_limit_suggested": risk.suggest_credit_limit(
-                            sum(recent) / 12, probability, months=company.kk_risk_limit_months
-                        ),
-                        "kk_risk_class_suggested": suggested_class,
-                        "kk_risk_scored_at": now,
-                        "kk_risk_company_id": company.id,
-                    }
+                for partner_id, values in chunk
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner p
+                       SET kk_risk_probability = v.probability, kk_risk_factors = v.factors,
+                           kk_risk_limit_suggested = v.limit_suggested, kk_risk_class_suggested = v.class_suggested,
+                           kk_risk_scored_at = v.scored_at, kk_risk_company_id = v.company_id,
+                           write_date = %s, write_uid = %s
+                      FROM (VALUES %s) AS v(id, probability, factors, limit_suggested, class_suggested, scored_at,
+                                            company_id)
+                     WHERE p.id = v.id
+                    """,
+                    now,
+                    uid,
+                    rows,
                 )
+            )
+        self.invalidate_recordset([*RISK_FIELDS, "write_date", "write_uid"])
 
     def _kk_risk_check_editor(self):
         # The same people who may change credit limits and policies (res_partner_credit.py); checked here too
         # because the buttons are public methods any user can call over RPC.
+        # The customer must be the caller's to change (record rules): the suggestion is then read as superuser.
+        self.check_access("write")
         if not kk_may_edit_credit(self.env):
             raise AccessError(
                 _(
@@ -157,7 +210,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._kk_risk_check_editor()
         partner = self.commercial_partner_id
+        # sudo: the suggestion is a manager's to accept; editor and write right checked by _kk_risk_check_editor
         suggested = partner.sudo().kk_risk_limit_suggested
+        # sudo: as above
         company = partner.sudo().kk_risk_company_id
         if not suggested or not company:
             raise UserError(_("There is no suggested credit limit for %(partner)s.", partner=partner.display_name))
@@ -176,6 +231,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._kk_risk_check_editor()
         partner = self.commercial_partner_id
+        # sudo: as above
         suggested = partner.sudo().kk_risk_class_suggested
         if not suggested:
             raise UserError(_("There is no suggested payment class for %(partner)s.", partner=partner.display_name))

@@ -64,6 +64,7 @@ class ResPartner(models.Model):
         companies = company._kk_tier_branches().ids + ([False] if company._kk_tier_owns_shared() else [])
         partners = (
             self.env["res.partner"]
+            # sudo: the ranking needs every customer of the company; callers are the cron and checked managers
             .sudo()
             .search(
                 [
@@ -91,6 +92,7 @@ class ResPartner(models.Model):
             b_share=company.kk_tier_b_share,
         )
         behaviour = (
+            # sudo: payment behaviour of every customer ranked (cron, or a manager who runs the rules)
             self.sudo()
             .with_context(allowed_company_ids=company._kk_tier_branches().ids)
             ._kk_payment_behaviour(today - relativedelta(months=12), today, customers.ids)
@@ -191,6 +193,7 @@ class ResPartner(models.Model):
     @api.model
     def _cron_kk_tiers(self):
         """Monthly: apply the rules of every company that switched them on."""
+        # sudo: the monthly cron applies every company's rules
         for company in self.env["res.company"].sudo().search([("kk_tier_auto", "=", True)], order="id"):
             partners = self.with_company(company)
             partners._kk_tier_apply(partners._kk_tier_proposals(company))

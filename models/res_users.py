@@ -48,7 +48,9 @@ class ResUsers(models.Model):
     def _kk_requires_2fa(self):
         """Whether the register's setting demands a second factor of this user (their role, the setting)."""
         self.ensure_one()
+        # sudo: a security setting read for the user logging in
         if not self.env["ir.config_parameter"].sudo().get_param(REQUIRE_2FA_PARAM):
             return False
+        # sudo: the user's own groups and second factor, read at login
         user = self.sudo()
         return any(user.has_group(group) for group in GROUPS_2FA)

@@ -12,37 +12,17 @@ from functools import partial
 
 from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from ..models.kundekartotek_audit_log import CHAIN_LOCK
-from ..models.res_partner_audit import audit_suspended
+from .committed_common import CommittedCase
 
 TIMEOUT = 30  # seconds any wait of these tests may last before it counts as a hang
 
 
 @tagged("post_install", "-at_install")
-class TestAuditChainConcurrency(TransactionCase):
-    def setUp(self):
-        super().setUp()
-        with self.registry.cursor() as cr:
-            cr.execute(SQL("SELECT coalesce(max(id), 0) FROM kundekartotek_audit_log"))
-            self.start_id = cr.fetchone()[0]
-            cr.execute(SQL("SELECT coalesce(max(sequence), 0) FROM kundekartotek_audit_seal"))
-            self.start_seal = cr.fetchone()[0]
-        self.partner_ids = []
-        self.addCleanup(self._remove_what_was_committed)
-
-    def _remove_what_was_committed(self):
-        """Delete the writers' partners, then their entries and seals: the chain ends where it ended before."""
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            with audit_suspended(env):
-                env["res.partner"].browse(self.partner_ids).exists().unlink()
-            env["kundekartotek.audit.log"].flush_model()
-            cr.execute(SQL("DELETE FROM kundekartotek_audit_log WHERE id > %s", self.start_id))
-            cr.execute(SQL("DELETE FROM kundekartotek_audit_seal WHERE sequence > %s", self.start_seal))
-
+class TestAuditChainConcurrency(CommittedCase):
     def _create(self, env, name):
         partner = env["res.partner"].create({"name": name, "city": "Oslo"})
         self.partner_ids.append(partner.id)

@@ -414,6 +414,13 @@ class TestBrreg(TransactionCase):
         )
         partner.invalidate_recordset()
 
+    def test_suggestion_banner_follows_the_card(self):
+        partner = self._customer("Nordlys", NORDLYS)
+        self._store_suggestion(partner, {"name": "NORDLYS ELEKTRO AS"})
+        self.assertIn("NORDLYS ELEKTRO AS", partner.brreg_suggestion_html)
+        partner.name = "Nordlys Elektro AS"  # typed by hand: the register proposes nothing new any more
+        self.assertFalse(partner.brreg_suggestion_html)
+
     def test_nobody_but_the_register_check_writes_the_suggestion(self):
         partner = self._customer("Nordlys", NORDLYS)
         forged = {"name": "FORFALSKET AS", "street": "Falskveien 1"}

@@ -10,32 +10,25 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-
 from .common import make_role_user
+from .credit_common import CreditCommon
 
 REFUSED = "over its credit limit"
 
 
-class CreditCase(AccountTestInvoicingCommon):
+class CreditCase(CreditCommon):
+    CLERK_LOGIN = "kk_credit_plain"
+    CUSTOMER_POLICY = "block"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.groups_id += cls.env.ref("kundekartotek.group_manager")
-        cls.clerk = make_role_user(cls.env, "user", login="kk_credit_plain", extra=("account.group_account_invoice",))
-        cls.env.company.kk_credit_policy = "warn"
         cls.lax_category = cls.env["kundekartotek.customer.category"].create(
             {"name": "Uten kontroll", "code": "LAX", "credit_policy": "none"}
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Nordlys Elektro AS", "is_company": True, "credit_limit": 1000.0, "credit_policy": "block"}
         )
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Fjordkraft Handel AS", "is_company": True, "credit_limit": 1000.0, "credit_policy": "block"}
         )
-
-    def _invoice(self, amount, partner=None, move_type="out_invoice"):
-        return self.init_invoice(move_type, partner=partner or self.customer, amounts=[amount], taxes=[])
 
     def _override(self, invoice, reason):
         wizard = self.env["kundekartotek.credit.override"].create(
@@ -221,12 +214,7 @@ class TestCreditEveryPosting(CreditCase):
     def test_a_payment_is_never_blocked(self):
         invoice = self._invoice(900.0)
         invoice.action_post()
-        payment = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"amount": 900.0, "payment_date": fields.Date.today()})
-        )
-        payment._create_payments()
+        self._pay(invoice, 900.0)
         self.assertEqual(invoice.payment_state, "paid")
 
 
@@ -274,6 +262,12 @@ class TestCreditOverride(CreditCase):
         with self.assertRaises(UserError):
             invoice.with_user(self.clerk).action_post()
         self.assertEqual(invoice.state, "draft")
+
+    def test_an_override_unblocks_the_draft_at_once(self):
+        invoice = self._invoice(1200.0)
+        self.assertTrue(invoice.kk_credit_blocked)
+        invoice._kk_record_credit_override("Avtalt i telefon")
+        self.assertFalse(invoice.kk_credit_blocked)
 
     def test_override_is_bound_to_its_customer_and_total(self):
         invoice = self._invoice(1200.0)

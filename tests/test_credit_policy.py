@@ -1,39 +1,22 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-
-from .common import make_role_user
+from .credit_common import CreditCommon
 
 # The test user is a manager: the refusal offers the override wizard (RedirectWarning); others get a UserError.
 BLOCKED = RedirectWarning
 
 
 @tagged("post_install", "-at_install")
-class TestCreditPolicy(AccountTestInvoicingCommon):
+class TestCreditPolicy(CreditCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.groups_id += cls.env.ref("kundekartotek.group_manager")
-        cls.clerk = make_role_user(cls.env, "user", login="kk_credit_clerk", extra=("account.group_account_invoice",))
-        cls.env.company.kk_credit_policy = "warn"
         cls.category = cls.env["kundekartotek.customer.category"].create(
             {"name": "Kreditt streng", "code": "STRENG", "credit_policy": "block"}
         )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Nordlys Elektro AS", "is_company": True, "credit_limit": 1000.0}
-        )
-
-    def _invoice(self, amount, partner=None, move_type="out_invoice"):
-        return self.init_invoice(move_type, partner=partner or self.customer, amounts=[amount], taxes=[])
-
-    def _pay(self, invoice, amount):
-        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
-            {"amount": amount, "payment_date": fields.Date.today()}
-        )._create_payments()
 
     def _posted_invoices(self):
         return self.env["account.move"].search(
@@ -52,6 +35,13 @@ class TestCreditPolicy(AccountTestInvoicingCommon):
         self.assertEqual(self.customer.credit_policy_effective, "warn")
         contact = self.env["res.partner"].create({"name": "Innkjøper", "parent_id": self.customer.id})
         self.assertEqual(contact.credit_policy_effective, "warn")
+
+    def test_company_policy_change_counts_at_once(self):
+        """The company's policy is read by the compute without a dependency: a change must not leave the value of
+        a moment ago in the cache."""
+        self.assertEqual(self.customer.credit_policy_effective, "warn")
+        self.env.company.kk_credit_policy = "block"
+        self.assertEqual(self.customer.credit_policy_effective, "block")
 
     def test_company_policy_is_a_setting(self):
         settings = self.env["res.config.settings"].create({"kk_credit_policy": "block"})

@@ -10,11 +10,11 @@ from unittest.mock import patch
 from stdnum.no import orgnr as stdnum_orgnr
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..lib.brreg import ERROR_NOT_FOUND, BrregError
-from ..models.res_partner_audit import audit_suspended
+from .committed_common import CommittedCase
 
 TIMEOUT = 30  # seconds any wait may last before it counts as a hang
 
@@ -30,15 +30,12 @@ def _orgnrs(count):
 
 
 @tagged("post_install", "-at_install")
-class TestCronBatchLock(TransactionCase):
+class TestCronBatchLock(CommittedCase):
     def setUp(self):
+        self.parked = []
         super().setUp()
         self.numbers = _orgnrs(4)
         with self.registry.cursor() as cr:
-            cr.execute(SQL("SELECT coalesce(max(id), 0) FROM kundekartotek_audit_log"))
-            self.start_id = cr.fetchone()[0]
-            cr.execute(SQL("SELECT coalesce(max(sequence), 0) FROM kundekartotek_audit_seal"))
-            self.start_seal = cr.fetchone()[0]
             # The queue runs below must see exactly the four partners of the test: the others waiting (demo data)
             # are marked as tried a moment ago, which puts them out of the queue's reach, and restored afterwards.
             cr.execute(SQL("SELECT id, brreg_checked_at FROM res_partner WHERE brreg_state = 'queued'"))
@@ -64,18 +61,11 @@ class TestCronBatchLock(TransactionCase):
             )
             partners.write({"brreg_state": "queued", "brreg_checked_at": False, "brreg_retry_count": 0})
             self.partner_ids = partners.ids
-        self.addCleanup(self._remove_what_was_committed)
 
-    def _remove_what_was_committed(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            with audit_suspended(env):
-                env["res.partner"].browse(self.partner_ids).exists().unlink()
-            env["kundekartotek.audit.log"].flush_model()
-            cr.execute(SQL("DELETE FROM kundekartotek_audit_log WHERE id > %s", self.start_id))
-            cr.execute(SQL("DELETE FROM kundekartotek_audit_seal WHERE sequence > %s", self.start_seal))
-            for partner_id, checked_at in self.parked:
-                cr.execute(SQL("UPDATE res_partner SET brreg_checked_at = %s WHERE id = %s", checked_at, partner_id))
+    def _restore_committed(self, cr):
+        """The partners the queue runs were kept away from wait again as they did."""
+        for partner_id, checked_at in self.parked:
+            cr.execute(SQL("UPDATE res_partner SET brreg_checked_at = %s WHERE id = %s", checked_at, partner_id))
 
     def test_two_transactions_claim_different_batches(self):
         cr_a, cr_b = self.registry.cursor(), self.registry.cursor()

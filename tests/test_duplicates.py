@@ -106,6 +106,14 @@ class TestLikelyDuplicates(DuplicatesCommon):
         found = self.Partner._kk_likely_duplicates({"name": "Fjordbygg Entreprenør AS", "is_company": True})
         self.assertEqual(self.ids_of(found), [self.fjord.id])
 
+    def test_form_warning_follows_a_change_of_company(self):
+        other = self.env["res.company"].create({"name": "Annet Selskap AS"})
+        mine = self.Partner.create({"name": "Havbris Rederi AS", "is_company": True, "company_id": self.env.company.id})
+        new = self.Partner.create({"name": "Havbris Rederi AS", "is_company": True, "company_id": other.id})
+        self.assertFalse(new.kk_duplicate_warning)  # the other company's customers are not compared
+        new.company_id = self.env.company
+        self.assertIn(f"/odoo/res.partner/{mine.id}", new.kk_duplicate_warning or "")
+
     AT_FJORD = {"zip": "0150", "street": "Storgata 12B", "is_company": True}
 
     def test_fallback_without_pg_trgm(self):

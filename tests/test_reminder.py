@@ -52,6 +52,12 @@ class TestReminder(ReceivablesCommon):
     def _reminders(self, partner=None):
         return self.Reminder.search([("partner_id", "=", (partner or self.customer).id)])
 
+    def test_reminder_name_follows_the_customer(self):
+        reminder = self.Reminder.create({"partner_id": self.customer.id, "level": 2})
+        self.assertIn(self.customer.name, reminder.display_name)
+        self.customer.name = "Nytt Navn AS"
+        self.assertIn("Nytt Navn AS", reminder.display_name)
+
     @freeze_time(DAY)
     def test_reminder_is_emailed_with_the_overdue_statement_and_logged(self):
         self._send(self.contact)  # from a contact's card: the customer is reminded

@@ -207,6 +207,21 @@ class TestReview(ReceivablesCommon):
             self.assertEqual(activities.user_id, user)
             self.assertIn("2026-Q4", activities.summary)
 
+    def test_no_context_key_suppresses_the_to_dos(self):
+        """The old key ``kk_review_no_activity`` (any RPC caller sets the context) must not skip the to-dos."""
+        partner = self._customer("Nøkkel AS", kk_contact_confirmed_date=date(2020, 1, 1))
+        with freeze_time(TODAY):
+            self.Review.with_context(kk_review_no_activity=True)._cron_kk_review_quarterly()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.assertEqual(len(partner.activity_ids.filtered(lambda a: a.activity_type_id == todo)), 1)
+
+    def test_update_list_makes_no_to_dos(self):
+        partner = self._customer("Oppdater AS", kk_contact_confirmed_date=date(2020, 1, 1))
+        with freeze_time(TODAY):
+            self.env["kundekartotek.review"].with_user(self.manager).action_kk_update_list()
+        self.assertTrue(self._items("quarterly", partner))
+        self.assertFalse(partner.activity_ids)
+
     def test_review_months_are_at_least_one(self):
         self.company.kk_review_inactive_months = 1
         for value in (0, -1):

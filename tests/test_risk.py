@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, tagged
 
 from ..lib import risk
 from ..models.res_partner_risk import risk_writes
-from .common import make_role_user
+from .common import make_role_user, queries_on
 from .receivables_common import ReceivablesCommon
 
 TODAY = "2026-06-30"
@@ -78,6 +78,37 @@ class TestPaymentRisk(ReceivablesCommon):
         )
         self.assertGreater(reliable.kk_risk_limit_suggested, late.kk_risk_limit_suggested)
         self.assertEqual(reliable.kk_risk_company_id, self.company)
+
+    def _score(self, partners):
+        """Score ``partners`` with the trained model; the number of SQL statements it took."""
+        Model = self.env["kundekartotek.risk.model"]
+        record = Model._kk_train(self.company)
+        history = [inv for inv in Model._kk_history(self.company) if inv.partner in partners.ids]
+        self.env.flush_all()
+        with queries_on("") as statements:
+            self.env["res.partner"]._kk_risk_score(self.company, record.model_data, history, date(2026, 6, 30))
+            self.env.flush_all()
+        return len(statements)
+
+    @freeze_time(TODAY)
+    def test_scoring_writes_all_customers_at_once(self):
+        """The statements do not grow with the number of customers: they are written together, not one by one."""
+        one = self._score(self.late)
+        three = self._score(self.reliable | self.mixed | self.late)
+        self.assertEqual(three, one)
+        self.assertGreater(self.reliable.sudo().kk_risk_probability, 0.0)
+
+    @freeze_time(TODAY)
+    def test_scores_go_through_the_trail_when_it_records_them(self):
+        """The one UPDATE is for the default trail, which leaves the scores out; named in the setting, they are
+        written through the ORM and recorded like any other field."""
+        self.env["ir.config_parameter"].set_param("kundekartotek.audit_fields", "name,kk_risk_probability")
+        self.env["kundekartotek.risk.model"]._kk_train(self.company)
+        Log = self.env["kundekartotek.audit.log"].sudo()
+        entries = Log.search(
+            [("partner_id", "in", (self.reliable | self.late).ids), ("field_name", "=", "kk_risk_probability")]
+        )
+        self.assertEqual(entries.partner_id, self.reliable | self.late)
 
     @freeze_time(TODAY)
     def test_a_register_flag_makes_the_suggestion_risk(self):

@@ -112,7 +112,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             problems.append(_("The customers have %(count)s different organisation numbers.", count=len(orgnrs)))
         if "fodselsnummer" in partners._fields:
             personal = set()
-            # Read as superuser: the merge must see the numbers it would otherwise mix, without showing them.
+            # sudo: read as superuser: the merge must see the numbers it would otherwise mix, without showing them.
             for number in partners.sudo().mapped("fodselsnummer"):
                 try:
                     personal.add(validate_fodselsnummer(number))
@@ -221,6 +221,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         partners = Partner.browse(partner_ids).exists()
         if len(partners) < 2:
             return
+        # The customers are the caller's to change (record rules, companies): parts of the merge write as superuser.
+        partners.check_access("write")
         children = Partner.browse()
         for partner in partners:
             children |= Partner.search([("id", "child_of", partner.ids)]) - partner
@@ -252,6 +254,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             line for source in src_partners for line in (source.kk_former_identifiers or "").splitlines()
         ]
         if dst_partner.company_id:
+            # sudo: core does the same; manager and write right on the customers checked in _merge
             src_partners.mapped("user_ids").sudo().write(
                 {"company_ids": [Command.link(dst_partner.company_id.id)], "company_id": dst_partner.company_id.id}
             )
@@ -272,6 +275,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             identifiers.insert(0, own_line)
         with merge_writes(self.env):
             former = [*(dst_partner.kk_former_identifiers or "").splitlines(), *identifiers]
+            # sudo: former identifiers are written by the merge only; checked in _merge
             dst_partner.sudo().write({"kk_former_identifiers": "\n".join(dict.fromkeys(former))})
         self.env.add_to_compute(dst_partner._fields["partner_share"], dst_partner)
         self._kk_recompute_related(dst_partner)
@@ -434,10 +438,13 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             for name, field in dst_partner._fields.items():
                 if name in visible or not field.store or field.compute or field.type in ("one2many", "many2many"):
                     continue
+                # sudo: fields the user may not read are carried over too; manager and write right checked in _merge
                 keep = self._kk_default_keep(name, src_partners.sudo(), dst_partner.sudo())
                 if keep != dst_partner:
+                    # sudo: as above
                     values[name] = self._kk_value(keep.sudo(), name)
             if values:
+                # sudo: as above
                 dst_partner.sudo().write(values)
         return res
 

@@ -99,6 +99,7 @@ class KundekartotekGdprExport(models.TransientModel):
     def _kk_guard_own_reason(self, field, value):
         """The input guard's hook: an unknown person keeps the export's own message."""
         if field.name == "partner_id" and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            # sudo: only whether the person exists; the export itself checks the officer and the read right
             if not self.env["res.partner"].sudo().with_context(active_test=False).browse(value).exists():
                 return self._kk_no_subject_message(value)
         return None
@@ -161,6 +162,7 @@ class KundekartotekGdprExport(models.TransientModel):
         The one source of both the JSON and the PDF. Employees are not named in the change and access history:
         the person is entitled to when and what (CJEU C-579/21), not to who in the company did it.
         """
+        # sudo: the person's data everywhere; officer and read right on the person checked by _kk_subject
         partner = partner.sudo().with_context(active_test=False)
         people = partner | partner.child_ids
         Partner = self.env["res.partner"]
@@ -200,6 +202,7 @@ class KundekartotekGdprExport(models.TransientModel):
 
     @api.model
     def _kk_consents(self, people):
+        # sudo: as _kk_gather: the people of a person the officer was checked for
         consents = self.env["kundekartotek.consent"].sudo().search([("partner_id", "in", people.ids)], order="date, id")
         selection = {
             name: dict(consents._fields[name]._description_selection(self.env))
@@ -223,6 +226,7 @@ class KundekartotekGdprExport(models.TransientModel):
         """Messages and notes on the person's cards, and messages the person wrote elsewhere (e-mails on invoices)."""
         messages = (
             self.env["mail.message"]
+            # sudo: as _kk_gather
             .sudo()
             .search(
                 [
@@ -266,6 +270,7 @@ class KundekartotekGdprExport(models.TransientModel):
         """References to the person's invoices and credit notes (number, date, amount), not their accounting."""
         moves = (
             self.env["account.move"]
+            # sudo: as _kk_gather
             .sudo()
             .search(
                 [
@@ -297,6 +302,7 @@ class KundekartotekGdprExport(models.TransientModel):
     @api.model
     def _kk_changes(self, people):
         """The audit trail of the person's cards: what changed and when (the fødselsnummer is masked there)."""
+        # sudo: as _kk_gather
         Log = self.env["kundekartotek.audit.log"].sudo()
         entries = Log.search([("res_model", "=", "res.partner"), ("res_id", "in", people.ids)], order="id")
         actions = dict(Log._fields["action"]._description_selection(self.env))
@@ -315,6 +321,7 @@ class KundekartotekGdprExport(models.TransientModel):
     @api.model
     def _kk_accesses(self, people):
         """When the person's fødselsnummer was read or their data exported."""
+        # sudo: as _kk_gather
         Log = self.env["kundekartotek.access.log"].sudo()
         entries = Log.search([("subject_id", "in", people.ids)], order="id")
         kinds = dict(Log._fields["kind"]._description_selection(self.env))
