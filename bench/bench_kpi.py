@@ -16,6 +16,12 @@ Measured, each ``--repeat`` times (best and median printed), with the ORM cache 
 * the **anchor**: the same reads done with the ORM (``search_read``/``_read_group`` and Python loops), once;
   its figures must equal ours (exit status 1 when they differ or a goal is missed).
 
+``--explain FILE`` runs every query of ours that took more than 20 ms once more under ``EXPLAIN (ANALYZE,
+BUFFERS)``, prints its time and writes the plans to FILE. ``--without-indexes`` drops the covering indexes of
+``kundekartotek.sales.analysis.init`` inside the run's transaction (rolled back at the end, the indexes come back):
+what the same code costs without them. ``--skip-orm`` leaves the anchor out (for quick turns; the recorded runs
+include it).
+
 Goal: each of ours <= 2 s.
 """
 
@@ -29,6 +35,9 @@ from collections import defaultdict
 from generate_receivables import odoo_env
 
 GOAL_SECONDS = 2.0
+# The covering indexes the key figures and the sales analysis read (kundekartotek.sales.analysis.init).
+INDEXES = ("account_move_kk_sales_idx", "account_move_line_kk_sales_idx")
+EXPLAIN_FROM_MS = 20.0
 COMPARED = (
     "revenue",
     "active_customers",
@@ -50,6 +59,52 @@ def timed(env, function, repeat):
         result = function()
         times.append(time.perf_counter() - start)
     return result, times
+
+
+class Recorder:
+    """The SELECTs run on ``env.cr`` while active, with their time as run (to explain the slow ones afterwards)."""
+
+    def __init__(self, env):
+        self.cursor_class = type(env.cr)
+        self.statements = []
+
+    def __enter__(self):
+        original = self.original = self.cursor_class.execute
+        statements = self.statements
+
+        def execute(cursor, query, params=None, log_exceptions=True):
+            start = time.perf_counter()
+            try:
+                return original(cursor, query, params, log_exceptions)
+            finally:
+                statements.append((query, params, time.perf_counter() - start))
+
+        self.cursor_class.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        self.cursor_class.execute = self.original
+
+
+def explain(env, label, function, output):
+    """Run ``function`` once recording its queries, then EXPLAIN ANALYZE each slow SELECT; print the times."""
+    from odoo.tools import SQL  # noqa: PLC0415 (Odoo is importable only inside odoo_env)
+
+    env.invalidate_all()
+    with Recorder(env) as recorder:
+        function()
+    for query, params, seconds in recorder.statements:
+        if isinstance(query, SQL):
+            query, params = query.code, query.params
+        if seconds * 1000 < EXPLAIN_FROM_MS or not query.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        env.cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}", params)
+        plan = [row[0] for row in env.cr.fetchall()]
+        total = next(line for line in plan if line.startswith("Execution Time"))
+        first = " ".join(query.split())[:90]
+        print(f"  {label}: {seconds * 1000:.0f} ms as run; EXPLAIN ANALYZE {total.split(': ')[1]} — {first}…")
+        output.write(f"-- {label}: {seconds * 1000:.1f} ms as run\n{env.cr.mogrify(query, params).decode()}\n")
+        output.write("\n".join(plan) + "\n\n")
 
 
 def ours_kpis(env, date_from, date_to):
@@ -131,7 +186,8 @@ def orm_kpis(env, date_from, date_to):
         if date_from <= settled <= date_to:
             days = (settled - invoice.invoice_date).days
             paid[invoice.commercial_partner_id.id].append((days, invoice.amount_total_signed))
-    settlements = {"current": {partner: kpi.Settlements.of(pairs) for partner, pairs in paid.items()}}
+    by_partner = {partner: kpi.Settlements.of(pairs) for partner, pairs in paid.items()}
+    settlements = {"current": {"total": kpi.Settlements.total(by_partner.values()), "by_partner": by_partner}}
 
     def balance_at(point):
         [(total,)] = env["account.move.line"]._read_group(
@@ -199,6 +255,8 @@ def main():
     parser.add_argument("--to", default="2026-11-30", help="last day of the 12-month period")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-orm", action="store_true", help="measure ours only")
+    parser.add_argument("--explain", metavar="FILE", help="EXPLAIN ANALYZE our slow queries; plans to FILE")
+    parser.add_argument("--without-indexes", action="store_true", help="drop the covering indexes for the run")
     args = parser.parse_args()
     date_to = datetime.date.fromisoformat(args.to)
     date_from = (date_to.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
@@ -212,6 +270,9 @@ def main():
         )
         receivable_lines = env.cr.fetchone()[0]
         print(f"Data: {customers} customers, {receivable_lines} receivable lines; period {date_from} … {date_to}")
+        if args.without_indexes:
+            env.cr.execute(f"DROP INDEX {', '.join(INDEXES)}")  # rolled back at the end of the run
+            print(f"Without the indexes {', '.join(INDEXES)} (dropped inside this run's transaction)")
 
         result, kpi_times = timed(env, lambda: ours_kpis(env, date_from, date_to), args.repeat)
         print(f"KPIs (SQL + lib.kpi), {len(result['customers'])} customers in the answer: {describe(kpi_times)}")
@@ -250,6 +311,13 @@ def main():
             if differing:
                 failures.append(f"sales per customer differ for {len(differing)} customers")
         print("Figures:", {key: result["figures"][key] for key in COMPARED})
+        if args.explain:
+            with open(args.explain, "w", encoding="utf-8") as output:
+                explain(env, "KPIs", lambda: ours_kpis(env, date_from, date_to), output)
+                explain(env, "pivot", lambda: ours_sales_pivot(env, date_from, date_to), output)
+                explain(env, "seasonality", lambda: ours_seasonality(env), output)
+                explain(env, "ranking", lambda: ours_ranking(env, date_to.year), output)
+            print(f"Plans written to {args.explain}")
         env.cr.rollback()
     for failure in failures:
         print("FAIL:", failure)

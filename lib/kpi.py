@@ -7,9 +7,8 @@ once".
 """
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
 
 # A relationship's length in years: days / this (a year of the Gregorian calendar on average).
 DAYS_PER_YEAR = 365.25
@@ -117,21 +116,24 @@ def relationship_years(first, last):
     return max((last - first).days / DAYS_PER_YEAR, MIN_RELATIONSHIP_YEARS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lifetime:
-    """One customer's history up to the period's end: all revenue, first and last invoice date."""
+    """One customer's history up to the period's end: all revenue, first and last invoice date.
+
+    ``years`` and ``yearly_revenue`` are worked out once, when made: the key figures make one per customer and
+    period (40 000 at 20 000 customers) and read both several times; a cached property cost more than the sums.
+    """
 
     revenue: float
     first: date
     last: date
+    years: float = field(init=False)
+    yearly_revenue: float = field(init=False)
 
-    @cached_property
-    def years(self):
-        return relationship_years(self.first, self.last)
-
-    @cached_property
-    def yearly_revenue(self):
-        return self.revenue / self.years
+    def __post_init__(self):
+        years = relationship_years(self.first, self.last)
+        object.__setattr__(self, "years", years)
+        object.__setattr__(self, "yearly_revenue", self.revenue / years)
 
 
 def lifetime_value(histories):

@@ -1,5 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -98,11 +100,12 @@ class KundekartotekKpi(models.AbstractModel):
         for model in ("account.move", "account.move.line", "account.partial.reconcile", "account.account"):
             self.env[model].flush_model()
         company_filter = tuple(companies.ids)
-        revenue_rows = self._kk_revenue_rows(date_from, date_to, previous_from, previous_to, company_filter)
-        settlements = self._kk_settlements(previous_from, date_to, date_from, company_filter)
+        receivable = self._kk_receivable_accounts()
+        revenue_rows, monthly = self._kk_revenue_rows(date_from, date_to, previous_from, previous_to, company_filter)
+        settlements = self._kk_settlements(previous_from, date_to, date_from, company_filter, receivable)
         current_points = kpi.balance_dates(date_from, date_to)
         previous_points = kpi.balance_dates(previous_from, previous_to)
-        balances = self._kk_receivable_balances(current_points + previous_points, company_filter)
+        balances = self._kk_receivable_balances(current_points + previous_points, company_filter, receivable)
 
         current = self._kk_period(
             revenue_rows, settlements, [balances[p] for p in current_points], date_from, date_to, "current"
@@ -126,7 +129,10 @@ class KundekartotekKpi(models.AbstractModel):
             "figures": current["figures"],
             "previous": previous["figures"],
             "trend": {key: kpi.change(current["figures"][key], previous["figures"][key]) for key in FIGURES},
-            "monthly_revenue": self._kk_monthly_revenue(date_from, date_to, company_filter),
+            "monthly_revenue": [
+                {"month": fields.Date.to_string(month), "revenue": monthly.get(month, 0.0)}
+                for month in kpi.months(date_from, date_to)
+            ],
             "balances": [
                 {"date": fields.Date.to_string(point), "balance": balances[point]} for point in current_points
             ],
@@ -137,16 +143,34 @@ class KundekartotekKpi(models.AbstractModel):
     # --- reads (SQL: one grouped query each, whatever the number of customers) ---
 
     @api.model
+    def _kk_receivable_accounts(self):
+        """The ids of the receivable accounts, read first so that PostgreSQL sees the ids it filters on.
+
+        Given as a subquery, the planner cannot tell how many journal items they hold (it guessed 700 of 500 000)
+        and chose nested loops that cost seconds (docs/benchmarks.md).
+        """
+        self.env.cr.execute(SQL("SELECT id FROM account_account WHERE account_type = 'asset_receivable'"))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _kk_revenue_rows(self, date_from, date_to, previous_from, previous_to, company_ids):
-        """Per commercial partner: revenue of the period, of the previous one, and the history up to each end.
+        """Per commercial partner: revenue of the period, of the previous one, and the history up to each end;
+        and the period's revenue per month. ``(rows, {first day of month: revenue})``.
 
         Revenue = -balance of the product lines of posted customer invoices and credit notes by invoice date
-        (their untaxed amount in company currency; a credit note's lines have the opposite sign).
+        (their untaxed amount in company currency; a credit note's lines have the opposite sign). One pass over
+        the lines for the customers and the months (``GROUPING SETS``); the lines and entries come from the
+        covering indexes of ``kundekartotek.sales.analysis`` (``init``), never from the tables. The line's
+        ``parent_state`` and ``invoice_date`` are core's stored copies of its entry's state and invoice date:
+        repeated here so that PostgreSQL may use the line index, whose predicate they are.
         """
+        month = SQL("date_trunc('month', move.invoice_date)::date")
         self.env.cr.execute(
             SQL(
                 """
-                SELECT move.commercial_partner_id,
+                SELECT GROUPING(move.commercial_partner_id) = 1,
+                       move.commercial_partner_id,
+                       %(month)s,
                        SUM(-line.balance) FILTER (WHERE move.invoice_date BETWEEN %(from)s AND %(to)s),
                        SUM(-line.balance) FILTER (WHERE move.invoice_date BETWEEN %(pfrom)s AND %(pto)s),
                        SUM(-line.balance),
@@ -154,15 +178,18 @@ class KundekartotekKpi(models.AbstractModel):
                        MAX(move.invoice_date),
                        SUM(-line.balance) FILTER (WHERE move.invoice_date <= %(pto)s),
                        MAX(move.invoice_date) FILTER (WHERE move.invoice_date <= %(pto)s)
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
+                  FROM account_move move
+                  JOIN account_move_line line ON line.move_id = move.id
                  WHERE move.state = 'posted'
                    AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND line.display_type = 'product'
                    AND move.invoice_date <= %(to)s
                    AND move.company_id IN %(companies)s
-                 GROUP BY move.commercial_partner_id
+                   AND line.display_type = 'product'
+                   AND line.parent_state = 'posted'
+                   AND line.invoice_date IS NOT NULL
+                 GROUP BY GROUPING SETS ((move.commercial_partner_id), (%(month)s))
                 """,
+                month=month,
                 **{
                     "from": date_from,
                     "to": date_to,
@@ -172,29 +199,53 @@ class KundekartotekKpi(models.AbstractModel):
                 },
             )
         )
-        return {
-            row[0]: {
-                "current": float(row[1] or 0.0),
-                "previous": float(row[2] or 0.0),
+        rows, monthly = {}, {}
+        for (
+            is_month,
+            partner,
+            month_start,
+            current,
+            previous,
+            total,
+            first,
+            last,
+            before,
+            last_before,
+        ) in self.env.cr.fetchall():
+            if is_month:
+                if current is not None:  # a month of the period (the others have no line in it)
+                    monthly[month_start] = float(current)
+                continue
+            rows[partner] = {
+                "current": float(current or 0.0),
+                "previous": float(previous or 0.0),
                 "history": {
-                    "current": (float(row[3]), row[4], row[5]),
-                    "previous": (float(row[6] or 0.0), row[4], row[7]),
+                    "current": (float(total), first, last),
+                    "previous": (float(before or 0.0), first, last_before),
                 },
             }
-            for row in self.env.cr.fetchall()
-        }
+        return rows, monthly
 
     @api.model
-    def _kk_settlements(self, date_from, date_to, split, company_ids):
-        """Sums over customer invoices fully paid whose settling reconciliation is dated in the range, per customer.
+    def _kk_settlements(self, date_from, date_to, split, company_ids, receivable):
+        """Customer invoices fully paid whose settling reconciliation is dated in the range: sums per period
+        (settled from ``split`` on = current) and, for the current period, per customer.
 
         Paid = core's ``payment_state`` *paid* or *in payment* (every receivable item reconciled; an invoice
-        cancelled by its own reversal is *reversed*, not paid). The settling date is the latest ``max_date`` of the
-        reconciliations of its receivable items: the later of the invoice's and the payment's dates
-        (``kk_debit_date``/``kk_credit_date``). The invoices are found from the receivable items reconciled in the
-        range (index on ``debit_move_id``), never by reading every invoice. Summed in PostgreSQL per customer and
-        per period (settled from ``split`` on = current): ``{"current"|"previous": {partner: kpi.Settlements}}``.
+        cancelled by its own reversal is *reversed*, not paid). The settling date is the latest ``max_date`` of
+        the reconciliations of its receivable items: the later of the invoice's and the payment's dates
+        (``kk_debit_date``/``kk_credit_date``). Only reconciliations dated from ``date_from`` on can be that
+        latest one, so only those are read (the ageing's index on ``max_date`` holds them, with the item), and
+        an invoice whose latest one falls after ``date_to`` was settled after the range, whichever of its items
+        were reconciled in it. The items come from the invoice-line index, the invoices from the entry index
+        (``kundekartotek.sales.analysis.init``). Returns ``{"current"|"previous": {"total": kpi.Settlements,
+        "by_partner": {partner: kpi.Settlements}}}``, ``by_partner`` empty for the previous period (only its
+        total is shown).
         """
+        result = {which: {"total": kpi.Settlements(), "by_partner": {}} for which in ("current", "previous")}
+        if not receivable:
+            return result
+        current = SQL("settled.settled_on >= %s", split)
         self.env.cr.execute(
             SQL(
                 """
@@ -202,85 +253,80 @@ class KundekartotekKpi(models.AbstractModel):
                     SELECT line.move_id, MAX(partial.max_date) AS settled_on
                       FROM account_partial_reconcile partial
                       JOIN account_move_line line ON line.id = partial.debit_move_id
-                     WHERE partial.debit_move_id IN (
-                            SELECT debit_move_id FROM account_partial_reconcile
-                             WHERE max_date BETWEEN %(from)s AND %(to)s)
-                       AND line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
-                       AND line.company_id IN %(companies)s
+                     WHERE partial.max_date >= %(from)s
+                       AND line.account_id = ANY(%(receivable)s)
+                       AND line.parent_state = 'posted'
+                       AND line.invoice_date IS NOT NULL
                      GROUP BY line.move_id
                 )
-                SELECT move.commercial_partner_id,
-                       settled.settled_on >= %(split)s,
+                SELECT GROUPING(move.commercial_partner_id) = 1,
+                       move.commercial_partner_id,
+                       %(current)s,
                        COUNT(*),
                        SUM(settled.settled_on - move.invoice_date),
                        SUM((settled.settled_on - move.invoice_date) * move.amount_total_signed),
                        SUM(move.amount_total_signed)
                   FROM settled
                   JOIN account_move move ON move.id = settled.move_id
-                 WHERE settled.settled_on BETWEEN %(from)s AND %(to)s
+                 WHERE settled.settled_on <= %(to)s
                    AND move.state = 'posted'
                    AND move.move_type = 'out_invoice'
                    AND move.payment_state IN ('paid', 'in_payment')
-                 GROUP BY 1, 2
+                   AND move.company_id IN %(companies)s
+                 GROUP BY GROUPING SETS ((%(current)s), (%(current)s, move.commercial_partner_id))
+                HAVING GROUPING(move.commercial_partner_id) = 1 OR %(current)s
                 """,
-                **{"from": date_from, "to": date_to, "split": split, "companies": company_ids},
+                current=current,
+                receivable=receivable,
+                companies=company_ids,
+                **{"from": date_from, "to": date_to},
             )
         )
-        result = {"current": {}, "previous": {}}
-        for partner, current, count, days, weighted, amount in self.env.cr.fetchall():
+        for is_total, partner, is_current, count, days, weighted, amount in self.env.cr.fetchall():
             sums = kpi.Settlements(count, float(days), float(weighted), float(amount))
-            result["current" if current else "previous"][partner] = sums
+            which = result["current" if is_current else "previous"]
+            if is_total:
+                which["total"] = sums
+            else:
+                which["by_partner"][partner] = sums
         return result
 
     @api.model
-    def _kk_receivable_balances(self, points, company_ids):
-        """The receivable balance at the close of each date: every posted receivable item dated on or before it."""
+    def _kk_receivable_balances(self, points, company_ids, receivable):
+        """The receivable balance at the close of each date: every posted receivable item dated on or before it.
+
+        One pass: each item falls in the bucket of the first date on or after its own (``width_bucket`` over the
+        days after the dates), the buckets are added up in order (exact, in PostgreSQL), and a date without items
+        of its own keeps the balance of the one before.
+        """
         points = sorted(set(points))
+        balances = dict.fromkeys(points, 0.0)
+        if not receivable:
+            return balances
+        bucket = SQL("width_bucket(line.date, %s::date[])", [point + datetime.timedelta(days=1) for point in points])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT %s
+                SELECT %(bucket)s, SUM(SUM(line.balance)) OVER (ORDER BY %(bucket)s)
                   FROM account_move_line line
                  WHERE line.parent_state = 'posted'
-                   AND line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
-                   AND line.company_id IN %s
-                   AND line.date <= %s
+                   AND line.account_id = ANY(%(receivable)s)
+                   AND line.company_id IN %(companies)s
+                   AND line.date <= %(last)s
+                 GROUP BY %(bucket)s
                 """,
-                SQL(", ").join(
-                    SQL("COALESCE(SUM(line.balance) FILTER (WHERE line.date <= %s), 0)", point) for point in points
-                ),
-                company_ids,
-                points[-1],
+                bucket=bucket,
+                receivable=receivable,
+                companies=company_ids,
+                last=points[-1],
             )
         )
-        return dict(zip(points, map(float, self.env.cr.fetchone()), strict=True))
-
-    @api.model
-    def _kk_monthly_revenue(self, date_from, date_to, company_ids):
-        """Revenue per month of the period (every month, 0 when nothing was invoiced), for the chart."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT date_trunc('month', move.invoice_date)::date, SUM(-line.balance)
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
-                 WHERE move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND line.display_type = 'product'
-                   AND move.invoice_date BETWEEN %s AND %s
-                   AND move.company_id IN %s
-                 GROUP BY 1
-                """,
-                date_from,
-                date_to,
-                company_ids,
-            )
-        )
-        found = {month: float(amount) for month, amount in self.env.cr.fetchall()}
-        return [
-            {"month": fields.Date.to_string(month), "revenue": found.get(month, 0.0)}
-            for month in kpi.months(date_from, date_to)
-        ]
+        cumulative = dict(self.env.cr.fetchall())
+        running = 0.0
+        for index, point in enumerate(points):
+            running = float(cumulative.get(index, running))
+            balances[point] = running
+        return balances
 
     # --- arithmetic (lib.kpi) ---
 
@@ -289,14 +335,13 @@ class KundekartotekKpi(models.AbstractModel):
         """The figures of one period from the rows read; ``which`` picks the period's columns."""
         active = {partner for partner, row in revenue_rows.items() if row[which] != 0}
         revenue = sum(row[which] for row in revenue_rows.values())
-        paid_by_partner = settlements[which]
-        paid = kpi.Settlements.total(paid_by_partner.values())
+        paid = settlements[which]["total"]
         mean_days, weighted_days = kpi.days_to_pay(paid)
-        histories = {
-            partner: kpi.Lifetime(*row["history"][which])
-            for partner, row in revenue_rows.items()
-            if row["history"][which][0] != 0 and row["history"][which][2]
-        }
+        histories = {}
+        for partner, row in revenue_rows.items():
+            history = row["history"][which]
+            if history[0] != 0 and history[2]:
+                histories[partner] = kpi.Lifetime(*history)
         clv, average_yearly, average_years, per_customer = kpi.lifetime_value(histories)
         turnover = kpi.turnover(revenue, balances)
         figures = {
@@ -319,7 +364,7 @@ class KundekartotekKpi(models.AbstractModel):
         return {
             "figures": figures,
             "_active": active,
-            "_paid": paid_by_partner,
+            "_paid": settlements[which]["by_partner"],
             "_histories": histories,
             "_clv": per_customer,
         }
@@ -334,27 +379,29 @@ class KundekartotekKpi(models.AbstractModel):
         self.env["res.partner"].flush_model(["name", "ref"])
         self.env.cr.execute(SQL("SELECT id, name, ref FROM res_partner WHERE id = ANY(%s)", list(partner_ids) or [0]))
         names = {partner_id: (name or "", ref or "") for partner_id, name, ref in self.env.cr.fetchall()}
+        histories, paid_by_partner, clv = current["_histories"], current["_paid"], current["_clv"]
+        nothing_paid = kpi.Settlements()
         customers = []
         for partner_id in partner_ids:
             row = revenue_rows[partner_id]
-            history = current["_histories"].get(partner_id)
-            paid = current["_paid"].get(partner_id, kpi.Settlements())
-            mean_days, weighted_days = kpi.days_to_pay(paid)
+            history = histories.get(partner_id)
+            mean_days, weighted_days = kpi.days_to_pay(paid_by_partner.get(partner_id, nothing_paid))
+            name, ref = names[partner_id]
             customers.append(
                 {
                     "partner_id": partner_id,
-                    "name": names[partner_id][0],
-                    "ref": names[partner_id][1],
+                    "name": name,
+                    "ref": ref,
                     "revenue": row["current"],
                     "previous_revenue": row["previous"],
                     "trend": kpi.change(row["current"], row["previous"]),
                     "status": status.get(partner_id, ""),
-                    "paid_invoices": paid.count,
+                    "paid_invoices": paid_by_partner[partner_id].count if partner_id in paid_by_partner else 0,
                     "days_to_pay": mean_days,
                     "days_to_pay_weighted": weighted_days,
                     "yearly_revenue": history.yearly_revenue if history else None,
                     "relationship_years": history.years if history else None,
-                    "clv": current["_clv"].get(partner_id),
+                    "clv": clv.get(partner_id),
                 }
             )
         customers.sort(key=lambda customer: (-customer["revenue"], customer["name"], customer["partner_id"]))

@@ -36,15 +36,19 @@ class KundekartotekSalesCustomer(models.Model):
 
     @property
     def _table_query(self):
+        # The id is the customer's first invoice line of the year (unique, and stable as long as that line is):
+        # every window below is partitioned by company and year, so PostgreSQL pushes a filter on the year (or
+        # the company) down into the lines and ranks that year only. A row number over all rows, as before, kept
+        # it from doing so: every year of every company was ranked to show one.
         return SQL(
             """
             WITH customer AS (
-                SELECT company_id, currency_id, invoice_year, partner_id,
+                SELECT MIN(id) AS id, company_id, currency_id, invoice_year, partner_id,
                        SUM(revenue) AS revenue, COALESCE(SUM(margin), 0) AS margin
                   FROM (%s) AS line
                  GROUP BY company_id, currency_id, invoice_year, partner_id
             )
-            SELECT ROW_NUMBER() OVER (ORDER BY company_id, invoice_year, partner_id) AS id,
+            SELECT id,
                    company_id, currency_id, invoice_year, partner_id, revenue, margin,
                    RANK() OVER year_by_revenue AS revenue_rank,
                    RANK() OVER (PARTITION BY company_id, invoice_year ORDER BY margin DESC) AS margin_rank,

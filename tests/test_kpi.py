@@ -1,10 +1,12 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import make_role_user
-from .kpi_common import YEARS_ECHO, KpiCommon
+from .kpi_common import DATE_FROM, DATE_TO, YEARS_ECHO, KpiCommon
+from .receivables_common import ReceivablesCommon
 
 # Receivable balance at the opening of 1 Jan and at the month-ends (kpi_common's history):
 # 31 Dec: Delta 400 + Beta 777 (Alfa's 1000 paid); 31 Jan: + Alfa 2000 − 500; 28 Feb: + Charlie 500 − 300 − 500;
@@ -75,6 +77,14 @@ class TestKpiFigures(KpiCommon):
         self.assertAlmostEqual(self.figures["turnover"], 3000 / AVERAGE_BALANCE)
         self.assertAlmostEqual(self.figures["dso"], 90 * AVERAGE_BALANCE / 3000)
 
+    def test_month_ends_without_items_keep_the_balance(self):
+        # Nothing is dated after 1 Apr (Beta's 999 in, Delta's 400 paid): every later month-end has that balance.
+        result = self.kpis(date_from="2026-04-02", date_to="2026-06-30")
+        self.assertEqual(
+            [(row["date"], row["balance"]) for row in result["balances"]],
+            [(day, 1677.0 + 999 - 400) for day in ("2026-04-01", "2026-04-30", "2026-05-31", "2026-06-30")],
+        )
+
     def test_customer_lifetime_value(self):
         # To 31 Mar 2026: Alfa 2700, Beta 1577, Charlie 500, Delta 400 (each one year at least), Echo 2000 over
         # 731 days.
@@ -139,6 +149,57 @@ class TestKpiFigures(KpiCommon):
             self.kpis(date_from="2026-02-01", date_to="2026-01-31")
         with self.assertRaisesRegex(UserError, "two dates"):
             self.kpis(date_from="1. januar")
+
+
+@tagged("post_install", "-at_install")
+class TestKpiInstalments(ReceivablesCommon):
+    """An invoice in instalments is settled by the payment of its last instalment, not by the first one.
+
+    Period 1 Jan – 31 Mar 2026 (previous: 3 Oct – 31 Dec 2025); four invoices of 1000, half due at once and half
+    after 60 days, each instalment paid by its own payment, the second one on the period's edges.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        terms = cls.env["account.payment.term"].create(
+            {
+                "name": "Halv nå, halv om 60 dager",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        customer = cls.env["res.partner"].create({"name": "Avdrag AS", "is_company": True})
+        cls.settled = {}
+        for invoice_date, first, last in (
+            ("2025-12-01", "2025-12-15", "2026-01-01"),  # last on date_from: in the period, 31 days
+            ("2025-12-01", "2025-12-15", "2025-12-31"),  # last the day before: the previous period, 30 days
+            ("2026-01-10", "2026-02-01", "2026-03-31"),  # last on date_to: in the period, 80 days
+            ("2026-01-10", "2026-02-01", "2026-04-01"),  # last the day after: not settled in the period
+        ):
+            invoice = cls.init_invoice("out_invoice", partner=customer, invoice_date=invoice_date, amounts=[1000])
+            invoice.invoice_payment_term_id = terms
+            invoice.action_post()
+            cls._pay(invoice, 500, first)
+            cls._pay(invoice, 500, last)
+            cls.settled[invoice] = last
+
+    def test_the_last_instalment_settles(self):
+        for invoice in self.settled:
+            self.assertEqual(len(self._receivable(invoice)), 2)
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        result = self.env["kundekartotek.kpi"].get_kpis(DATE_FROM, DATE_TO, [self.env.company.id])
+        # The fourth invoice's first instalment was paid in the period, its last one after it: not counted.
+        self.assertEqual(result["figures"]["paid_invoices"], 2)
+        self.assertAlmostEqual(result["figures"]["days_to_pay"], (31 + 80) / 2)
+        self.assertAlmostEqual(result["figures"]["days_to_pay_weighted"], (31 + 80) / 2)
+        self.assertEqual(result["previous"]["paid_invoices"], 1)
+        self.assertAlmostEqual(result["previous"]["days_to_pay"], 30)
+        wider = self.env["kundekartotek.kpi"].get_kpis(DATE_FROM, "2026-04-01", [self.env.company.id])
+        self.assertEqual(wider["figures"]["paid_invoices"], 3)
+        self.assertAlmostEqual(wider["figures"]["days_to_pay"], (31 + 80 + 81) / 3)
 
 
 @tagged("post_install", "-at_install")
