@@ -127,8 +127,8 @@ def main():
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.db.startswith("kk_bench_api"):
-        parser.error("the database name must start with kk_bench_api")
+    if not args.db.startswith("kk_bench_"):
+        parser.error("the database name must start with kk_bench_ (the benchmarks drop it)")
     if args.inner:
         run_in_odoo(args)
         return 0

@@ -86,8 +86,8 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped otherwise)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing database instead of building it")
     args = parser.parse_args()
-    if not args.db.startswith("kk_bench_api"):
-        parser.error("the database name must start with kk_bench_api")
+    if not args.db.startswith("kk_bench_"):
+        parser.error("the database name must start with kk_bench_ (the benchmarks drop it)")
 
     log_dir = PROJECT_DIR / ".odoo"
     log_dir.mkdir(exist_ok=True)
