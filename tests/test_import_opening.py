@@ -5,10 +5,15 @@ statement and the customer ledger from the first day; the dry run, a second impo
 
 import base64
 
+import psycopg2
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
+from ..models.account_move_opening import OPENING_FLAG
+from ..models.transaction_flags import transaction_flag
 from .common import make_role_user
 from .test_api import orgnr
 
@@ -268,3 +273,26 @@ class TestOpeningBalances(TransactionCase):
             self.env["account.move"].with_user(self.accountant).create(
                 {"move_type": "entry", "journal_id": journal.id, "kk_opening_number": "X-2"}
             )
+
+    def test_the_database_refuses_a_second_entry_for_an_item(self):
+        """Two imports at once both find the item missing; the unique index lets only one entry live. A cancelled
+        entry frees its number."""
+        self._import(self.rows[:1])
+        move = self._moves()
+        vals = {"move_type": "entry", "journal_id": move.journal_id.id, "partner_id": self.anna.id}
+        vals["kk_opening_number"] = "F-100"
+        # The flag inside the savepoint: entering one runs the precommit hooks, which clear the transaction's data.
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+            transaction_flag(self.env, OPENING_FLAG),
+        ):
+            self.env["account.move"].create(dict(vals))
+        move.button_draft()
+        move.button_cancel()
+        self.assertEqual(move.state, "cancel")
+        move.flush_recordset(["state"])
+        with transaction_flag(self.env, OPENING_FLAG):
+            again = self.env["account.move"].create(dict(vals))
+        self.assertEqual(again.kk_opening_number, "F-100")
