@@ -82,6 +82,9 @@ def run_in_odoo(args):
                 )
             )
         template = env.ref("kundekartotek.kundekartotek_import_template_tripletex")
+        if args.duplicate_policy:
+            env.company.kk_duplicate_policy = args.duplicate_policy
+        print(f"duplicate policy: {env.company.kk_duplicate_policy}", flush=True)
         cr.commit()
         for label in ("first import", "same file again"):
             env = odoo.api.Environment(cr, user.id, {})
@@ -122,13 +125,18 @@ def main():
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--db", default="kk_bench_api_import")
+    parser.add_argument(
+        "--duplicate-policy",
+        choices=["allow", "warn", "refuse"],
+        help="set the company's duplicate policy first (default: leave it, i.e. warn on a new database)",
+    )
     parser.add_argument("--reuse", action="store_true", help="reuse an existing database instead of building it")
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped otherwise)")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.db.startswith("kk_bench_api"):
-        parser.error("the database name must start with kk_bench_api")
+    if not args.db.startswith("kk_bench_"):
+        parser.error("the database name must start with kk_bench_ (the benchmarks drop it)")
     if args.inner:
         run_in_odoo(args)
         return 0
@@ -138,6 +146,8 @@ def main():
         build_database(args.db, "kundekartotek", log)
     command = [env_info["PY"], __file__, "--inner", "--config", env_info["ODOO_RC"], "--db", args.db]
     command += ["--rows", str(args.rows), "--batch", str(args.batch)]
+    if args.duplicate_policy:
+        command += ["--duplicate-policy", args.duplicate_policy]
     result = subprocess.run(command, cwd=PROJECT_DIR, timeout=3600, check=False, env=dict(os.environ, **env_info))
     if not args.keep:
         bash(f"dropdb --if-exists {args.db}", log)

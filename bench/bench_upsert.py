@@ -89,11 +89,16 @@ def main():
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--db", default="kk_bench_api")
+    parser.add_argument(
+        "--duplicate-policy",
+        choices=["allow", "warn", "refuse"],
+        help="set the company's duplicate policy first (default: leave it, i.e. warn on a new database)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped otherwise)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing database instead of building it")
     args = parser.parse_args()
-    if not args.db.startswith("kk_bench_api"):
-        parser.error("the database name must start with kk_bench_api")
+    if not args.db.startswith("kk_bench_"):
+        parser.error("the database name must start with kk_bench_ (the benchmarks drop it)")
 
     log, env_info = bench_setup("bench-upsert.log")
     if not args.reuse:
@@ -129,6 +134,11 @@ def main():
             )
         )
         norway_id = admin_call("res.country", "search", [("code", "=", "NO")])[0]
+        company_id = admin_call("res.users", "read", [uid], fields=["company_id"])[0]["company_id"][0]
+        if args.duplicate_policy:
+            admin_call("res.company", "write", [company_id], {"kk_duplicate_policy": args.duplicate_policy})
+        policy = admin_call("res.company", "read", [company_id], fields=["kk_duplicate_policy"])[0]
+        print(f"duplicate policy: {policy['kk_duplicate_policy']}", flush=True)
         records = customers(args.customers, norway_id)
         # Warm-up: registry, access rules; a non-customer on a key of its own.
         models.execute_kw(args.db, uid, BENCH_PASSWORD, "res.partner", "kk_lookup", ["warm-up"])

@@ -7,6 +7,7 @@ mapping's business, and a customer number must keep its leading zeros.
 """
 
 import csv
+import datetime
 import io
 import re
 
@@ -123,3 +124,23 @@ def parse_amount(text):
     if not _AMOUNT.match(value):
         raise ValueError(text)
     return float(value)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def parse_date(text):
+    """A date as Norwegian systems and Excel write it: ``31.01.2026``, ``31.01.26``, ``31/01/2026``, ``2026-01-31``
+    (an XLSX date cell reads as the last; a time of day after it is ignored).
+
+    Returns a ``datetime.date``, or raises ``ValueError``.
+    """
+    value = (text or "").strip()
+    if len(value) > 10 and value[4:5] == "-" and value[10:11] in (" ", "T"):
+        value = value[:10]
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)

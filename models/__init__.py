@@ -67,3 +67,5 @@ from . import res_company_duplicates
 from . import res_config_settings_duplicates
 from . import res_partner_duplicates
 from . import kundekartotek_duplicate_pair
+from . import account_move_opening
+from . import kundekartotek_import_run_opening

@@ -41,7 +41,14 @@ IMPORT_TARGETS = [
     ("category", "Customer category"),
     ("payment_term", "Payment terms"),
     ("credit_limit", "Credit limit"),
+    # Opening balances (kind "opening"): one open item per row, the customer found by one of the keys above.
+    ("invoice_number", "Invoice number"),
+    ("invoice_date", "Invoice date"),
+    ("due_date", "Due date"),
+    ("amount", "Open amount"),
+    ("currency", "Currency"),
 ]
+KINDS = [("customers", "Customers"), ("opening", "Opening balances")]
 # Targets copied as they are into the partner field of the same meaning.
 PLAIN_TARGETS = {
     "name": "name",
@@ -77,13 +84,36 @@ HEADING_GUESSES = {
     "kundekategori": "category",
     "betalingsbetingelser": "payment_term",
     "kredittgrense": "credit_limit",
+    "fakturanummer": "invoice_number",
+    "fakturanr": "invoice_number",
+    "fakturanr.": "invoice_number",
+    "fakturadato": "invoice_date",
+    "forfallsdato": "due_date",
+    "forfall": "due_date",
+    "beløp": "amount",
+    "restbeløp": "amount",
+    "åpent beløp": "amount",
+    "saldo": "amount",
+    "valuta": "currency",
 }
 # Fields that decide a credit block: only managers may set them (res_partner_credit.py); the dry run says so.
 CREDIT_FIELDS = {"credit_limit": "credit_limit", "customer_category_id": "category"}
 # The partner fields that find a customer, as kk_upsert matches them.
 MATCH_KEYS = ("ref", "company_registry", "fodselsnummer")
 # What the import reads while it runs: fixed once it has started.
-LOCKED_WHEN_STARTED = {"file", "column_ids", "template_id", "source", "default_country_id", "batch_size", "company_id"}
+LOCKED_WHEN_STARTED = {
+    "file",
+    "column_ids",
+    "template_id",
+    "source",
+    "default_country_id",
+    "batch_size",
+    "company_id",
+    "kind",
+    "opening_account_id",
+    "opening_journal_id",
+    "opening_date",
+}
 STATES = [("draft", "Draft"), ("checked", "Checked"), ("running", "Importing"), ("done", "Done")]
 _DAYS = re.compile(r"^(\d+)\s*(dager|dag|days|day|d)?\.?$", re.IGNORECASE)
 
@@ -118,7 +148,14 @@ class KundekartotekImportRun(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, default=lambda self: _("Customer import"))
+    name = fields.Char(required=True, default=lambda self: self._kk_default_name())
+    kind = fields.Selection(
+        KINDS,
+        default="customers",
+        required=True,
+        help="Customers: the customer list. Opening balances: the open invoices of existing customers, posted as "
+        "journal entries (accounting administrators only).",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(
         "res.users", string="Imported by", required=True, readonly=True, default=lambda self: self.env.user
@@ -152,6 +189,10 @@ class KundekartotekImportRun(models.Model):
     log = fields.Text(readonly=True)
     report_file = fields.Binary(readonly=True, attachment=True)
     report_filename = fields.Char(readonly=True)
+
+    @api.model
+    def _kk_default_name(self):
+        return _("Opening balances") if self.env.context.get("default_kind") == "opening" else _("Customer import")
 
     @api.depends("position", "row_count")
     def _compute_progress(self):
@@ -228,6 +269,8 @@ class KundekartotekImportRun(models.Model):
         self.ensure_one()
         self._kk_check_editable()
         self._kk_check_mapping()
+        if self.kind == "opening":
+            return self._kk_opening_dry_run()
         _headers, rows, _details = self._kk_table()
         converted = self._kk_convert(rows)
         issues, to_create, to_update = self._kk_dry_run_issues(converted)
@@ -333,6 +376,8 @@ class KundekartotekImportRun(models.Model):
     def _kk_import_batch(self):
         """Import the next ``batch_size`` rows as the run's user and company; returns the number of rows done."""
         self.ensure_one()
+        if self.kind == "opening":
+            return self._kk_opening_import_batch()
         run = self.with_user(self.user_id).with_company(self.company_id)
         _headers, rows, _details = run._kk_table()
         batch = rows[run.position : run.position + run.batch_size]
@@ -361,9 +406,14 @@ class KundekartotekImportRun(models.Model):
                             "stage": "import",
                         }
                     )
+        return run._kk_record_batch(len(batch), counts, issues)
+
+    def _kk_record_batch(self, size, counts, issues):
+        """Store a batch's problems, counts, position and log line; returns the number of rows done."""
+        run = self
         # sudo: issues are the run's own report (read-only to users); the run is the one the cron locked
         run.env["kundekartotek.import.issue"].sudo().create([dict(issue, run_id=run.id) for issue in issues])
-        position = run.position + len(batch)
+        position = run.position + size
         first = run.position + 2
         finished = position >= run.row_count
         # sudo: the counters are read-only to users; this is the run the cron locked, imported with its user's rights
@@ -380,7 +430,7 @@ class KundekartotekImportRun(models.Model):
                         "Rows %(first)s–%(last)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
                         "%(errors)s errors.",
                         first=first,
-                        last=first + len(batch) - 1,
+                        last=first + size - 1,
                         created=counts["created"],
                         updated=counts["updated"],
                         unchanged=counts["unchanged"],
@@ -391,7 +441,7 @@ class KundekartotekImportRun(models.Model):
             }
         )
         _logger.info("Customer import %s: %s of %s rows", run.id, position, run.row_count)
-        return len(batch)
+        return size
 
     # Reading and converting ----------------------------------------------------------------------------------------
     def _kk_check_editable(self):
@@ -402,6 +452,8 @@ class KundekartotekImportRun(models.Model):
         targets = set(self.column_ids.filtered("target").mapped("target"))
         if not targets:
             raise UserError(_("Read the file and map its columns first."))
+        if self.kind == "opening":
+            return self._kk_opening_check_mapping(targets)
         if "name" not in targets:
             raise UserError(_("Map a column to Name: every customer needs one."))
         if "external_ref" in targets and not (self.source or "").strip():

@@ -54,6 +54,8 @@ MATCH_FIELDS = ("ref", "company_registry", "fodselsnummer")
 # Per-record errors of a non-atomic upsert: the messages a user would get from the form, and a unique index hit
 # by a concurrent writer. Serialization failures are not caught: Odoo retries the whole call.
 RECORD_ERRORS = (UserError, psycopg2.IntegrityError)
+# Where the upsert leaves the duplicate policy's answer for the create that follows (transaction data).
+DUP_MEMO = "kk_upsert_duplicates"
 
 
 class _OneByOne(Exception):
@@ -186,8 +188,28 @@ class ResPartner(models.Model):
     def _kk_upsert_duplicates(self, vals):
         """Likely duplicates of a customer about to be created: a list of ``{"id", "score", "reasons"}``, reported
         as warnings. The company's duplicate policy decides (res_partner_duplicates.py): none under *allow*; under
-        *refuse*, ``create`` itself refuses the record, which then answers ``error``."""
-        return self._kk_policy_duplicates(vals)[1]
+        *refuse*, ``create`` itself refuses the record, which then answers ``error``.
+
+        The answer is remembered for the ``create`` of the same values that follows in this transaction, which would
+        otherwise search the register a second time (see :meth:`_kk_dup_recall`)."""
+        result = self._kk_policy_duplicates(vals)
+        self.env.cr.precommit.data.setdefault(DUP_MEMO, {})[self._kk_dup_memo_key(vals)] = result
+        return result[1]
+
+    @api.model
+    def _kk_dup_memo_key(self, vals):
+        """The values, user and company a duplicate search depended on, as one hashable key."""
+        return (self.env.uid, self.env.company.id, repr(sorted(vals.items(), key=lambda item: str(item[0]))))
+
+    @api.model
+    def _kk_dup_recall(self, vals):
+        """The policy's answer for ``vals`` found just before by :meth:`_kk_upsert_duplicates`, used once, or None.
+
+        Kept in the transaction's data (out of an RPC caller's reach; a savepoint's rollback clears it, and the search
+        then runs again). Taken out when used: the next ``create`` of the same values must search again, since the
+        register has changed by one customer.
+        """
+        return self.env.cr.precommit.data.get(DUP_MEMO, {}).pop(self._kk_dup_memo_key(vals), None)
 
     @api.model
     def _kk_upsert_prepare(self, record):

@@ -426,7 +426,7 @@ class ResPartner(models.Model):
         the refusal names an existing customer, so it may only name one the caller may read, and it compares a
         fødselsnummer only for callers who may read those (else a refusal would tell whether a number is known).
         """
-        policy, found = self._kk_policy_duplicates(vals)
+        policy, found = self._kk_dup_recall(vals) or self._kk_policy_duplicates(vals)
         if not found:
             return []
         if policy == "refuse" and route != "form":

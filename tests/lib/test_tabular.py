@@ -1,5 +1,6 @@
 """Plain pytest for lib/tabular.py: reading exports of other systems."""
 
+import datetime
 import io
 
 import openpyxl
@@ -60,3 +61,17 @@ def test_amounts_as_norwegians_write_them(text, amount):
 def test_amounts_refused(text):
     with pytest.raises(ValueError):
         tabular.parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["31.01.2026", "31.01.26", "31/01/2026", "31-01-2026", "2026-01-31", "2026-01-31 00:00:00", " 2026-01-31 "],
+)
+def test_dates_as_norwegians_and_excel_write_them(text):
+    assert tabular.parse_date(text) == datetime.date(2026, 1, 31)
+
+
+@pytest.mark.parametrize("text", ["", "31.02.2026", "2026-13-01", "i går", "31.01", "01/31/2026"])
+def test_dates_refused(text):
+    with pytest.raises(ValueError):
+        tabular.parse_date(text)
