@@ -18,6 +18,12 @@ ZIP_INDEX = "res_partner_kk_dup_zip_idx"
 # Trigram similarity of the name keys from which a partner is a candidate (pg_trgm's ``%``): below it, the names
 # share too little for the name to count (lib.duplicates scores them below NAME_FLOOR).
 TRIGRAM_THRESHOLD = 0.4
+# At most this many similar names in one postcode are scored, the most similar first. A postcode where hundreds of
+# names look alike (a street of "Fjordlys Regnskap 1 … 500") would otherwise make every new customer cost hundreds
+# of scorings, and an import of such a register grow with the square of its size. With pg_trgm a true duplicate's
+# name is among the most similar ones; without it, the names sharing the most words come first, ties by id. Exact
+# keys (orgnr, e-mail, phone …) and the same name key are never capped.
+NAME_CANDIDATES = 50
 # Fields whose values the check compares; a write of any other field never re-checks.
 CHECKED_FIELDS = ("name", "company_registry", "fodselsnummer", "vat", "email", "phone", "mobile", "street", "zip")
 PERSONAL_ID_GROUP = "kundekartotek.group_personal_id"
@@ -242,21 +248,28 @@ class ResPartner(models.Model):
                 # similarity() rather than the operator: the postcode's index finds the few partners to compare.
                 queries.append(
                     SQL(
-                        "SELECT p.id FROM res_partner p WHERE p.zip = %s AND similarity(p.kk_dup_key, %s) >= %s AND %s",
-                        subject["zip"],
-                        key,
-                        TRIGRAM_THRESHOLD,
-                        scope,
+                        "(SELECT p.id FROM res_partner p WHERE p.zip = %(zip)s AND similarity(p.kk_dup_key, %(key)s)"
+                        " >= %(floor)s AND %(scope)s ORDER BY similarity(p.kk_dup_key, %(key)s) DESC, p.id"
+                        " LIMIT %(cap)s)",
+                        zip=subject["zip"],
+                        key=key,
+                        floor=TRIGRAM_THRESHOLD,
+                        scope=scope,
+                        cap=NAME_CANDIDATES,
                     )
                 )
             elif subject["zip"]:
+                # Without pg_trgm, the names sharing the most words come first.
                 queries.append(
                     SQL(
-                        "SELECT p.id FROM res_partner p WHERE p.zip = %s AND string_to_array(p.kk_dup_key, ' ') && %s"
-                        " AND %s",
-                        subject["zip"],
-                        list(subject["name"]["tokens"]),
-                        scope,
+                        "(SELECT p.id FROM res_partner p WHERE p.zip = %(zip)s"
+                        " AND string_to_array(p.kk_dup_key, ' ') && %(tokens)s AND %(scope)s"
+                        " ORDER BY cardinality(ARRAY(SELECT unnest(string_to_array(p.kk_dup_key, ' '))"
+                        " INTERSECT SELECT unnest(%(tokens)s))) DESC, p.id LIMIT %(cap)s)",
+                        zip=subject["zip"],
+                        tokens=list(subject["name"]["tokens"]),
+                        scope=scope,
+                        cap=NAME_CANDIDATES,
                     )
                 )
         if not queries:

@@ -12,6 +12,7 @@ from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools import SQL
 
 from ..lib import duplicates as dup
+from ..models import res_partner_duplicates
 from ..models.res_partner_duplicates import ResPartner
 from .common import make_role_user
 
@@ -128,6 +129,27 @@ class TestLikelyDuplicates(DuplicatesCommon):
         self.assertEqual(typos, [])
         with_trigram = self.Partner._kk_likely_duplicates(dict(self.AT_FJORD, name="Fjordbyg Entreprenr"))
         self.assertEqual(self.ids_of(with_trigram), [self.fjord.id])
+
+    def test_a_postcode_of_look_alikes_is_scored_by_its_most_similar_names_only(self):
+        """One more similar name in a postcode than the cap: the cap's number of them is scored, the most similar
+        first, so the true duplicate (a near-identical name at the same address) is still found with pg_trgm."""
+        cap = res_partner_duplicates.NAME_CANDIDATES
+        self.Partner.create(
+            [
+                {"name": f"Nordlys Handel {n}", "zip": "9990", "street": f"Torget {n}", "is_company": True}
+                for n in range(cap)
+            ]
+        )
+        twin = self.Partner.create(
+            {"name": "Nordlys Handelshuset AS", "zip": "9990", "street": "Havnegata 3", "is_company": True}
+        )
+        vals = {"name": "Nordlys Handelshus AS", "zip": "9990", "street": "Havnegata 3", "is_company": True}
+        subject = self.Partner._kk_dup_subject(vals)
+        self.assertEqual(len(self.Partner._kk_candidate_ids(subject)), cap)
+        self.assertEqual(self.ids_of(self.Partner._kk_likely_duplicates(vals)), [twin.id])
+        # Without pg_trgm the cap holds too; the order (most shared words) cannot tell these names apart.
+        with patch.object(ResPartner, "_kk_has_trigram", return_value=False):
+            self.assertEqual(len(self.Partner._kk_candidate_ids(subject)), cap)
 
     def test_fodselsnummer_only_for_those_who_may_read_it(self):
         self.ola.sudo().fodselsnummer = FNR
