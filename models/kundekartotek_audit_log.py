@@ -249,26 +249,44 @@ class KundekartotekAuditLog(models.Model):
         pending = self.env.cr.precommit.data.pop(PENDING, [])
         if not pending:
             return
-        self._kk_lock_chain()
         Seal = self.env["kundekartotek.audit.seal"]
-        head = Seal._kk_head()
+        # One statement takes the lock, reads the head as this transaction sees it and which of the customers the
+        # entries name still exist: this runs at every commit that changed a customer.
+        partner_ids = sorted({entry["partner_id"] for entry in pending if entry.get("partner_id")})
+        self.env.cr.execute(
+            SQL(
+                """SELECT pg_advisory_xact_lock(%s), head.sequence, head.entry_hash, head.signature,
+                          ARRAY(SELECT id FROM res_partner WHERE id = ANY(%s))
+                     FROM (SELECT 1) AS one
+                LEFT JOIN (%s) AS head ON TRUE""",
+                CHAIN_LOCK,
+                partner_ids,
+                Seal._kk_head_query(),
+            )
+        )
+        _locked, *own, existing = self.env.cr.fetchone()
+        head = Seal._kk_head(own if own[0] else None)
         if not head[0] and self._kk_reseal():
             head = Seal._kk_head()
-        self._kk_chain(pending, head)
+        self._kk_chain(pending, head, existing=set(existing))
 
     def _kk_lock_chain(self):
         self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", CHAIN_LOCK))
 
-    def _kk_chain(self, entries, head):
-        """Insert ``entries`` after ``head`` (sequence, hash, signature), seal the last. The caller holds the lock."""
+    def _kk_chain(self, entries, head, existing=None):
+        """Insert ``entries`` after ``head`` (sequence, hash, signature), seal the last. The caller holds the lock.
+
+        ``existing``: the ids of the customers named by the entries that still exist, when the caller knows them.
+        """
         sequence, previous, signature = head
         cr = self.env.cr
         # A partner created and deleted in this same transaction keeps its entries, without the link.
         partner_ids = tuple({entry["partner_id"] for entry in entries if entry.get("partner_id")})
-        existing = set()
-        if partner_ids:
-            cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", partner_ids))
-            existing = {partner_id for (partner_id,) in cr.fetchall()}
+        if existing is None:
+            existing = set()
+            if partner_ids:
+                cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", partner_ids))
+                existing = {partner_id for (partner_id,) in cr.fetchall()}
         rows = []
         for entry in entries:
             sequence += 1
@@ -280,16 +298,22 @@ class KundekartotekAuditLog(models.Model):
             values["previous_hash"] = previous
             values["entry_hash"] = previous = self._kk_hash(previous, values)
             rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", values[name]) for name in COLUMNS)))
-        # Plain SQL: the rows are final and the ORM's per-record work would dominate the cost (bench/).
+        # Plain SQL: the rows are final and the ORM's per-record work would dominate the cost (bench/). The seal
+        # goes in the same statement as the last rows.
+        Seal = self.env["kundekartotek.audit.seal"]
+        seal = Seal._kk_seal_insert(sequence, previous, signature)
         for start in range(0, len(rows), 1000):
-            cr.execute(
-                SQL(
-                    "INSERT INTO kundekartotek_audit_log (%s) VALUES %s",
-                    SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
-                    SQL(", ").join(rows[start : start + 1000]),
-                )
+            insert = SQL(
+                "INSERT INTO kundekartotek_audit_log (%s) VALUES %s",
+                SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
+                SQL(", ").join(rows[start : start + 1000]),
             )
-        self.env["kundekartotek.audit.seal"]._kk_seal(sequence, previous, signature)
+            if start + 1000 >= len(rows):
+                insert = SQL("WITH entries AS (%s) %s", insert, seal)
+            cr.execute(insert)
+        if not rows:
+            cr.execute(seal)
+        Seal.invalidate_model()
         self.invalidate_model()
 
     def flush_model(self, fnames=None):

@@ -61,24 +61,30 @@ class KundekartotekAuditSeal(models.Model):
         return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
     @api.model
-    def _kk_read_head(self, cr):
-        cr.execute(
-            SQL("SELECT sequence, entry_hash, signature FROM kundekartotek_audit_seal ORDER BY sequence DESC LIMIT 1")
+    def _kk_head_query(self):
+        """The newest seal: the chain's head (sequence, hash, signature)."""
+        return SQL(
+            "SELECT sequence, entry_hash, signature FROM kundekartotek_audit_seal ORDER BY sequence DESC LIMIT 1"
         )
+
+    @api.model
+    def _kk_read_head(self, cr):
+        cr.execute(self._kk_head_query())
         return cr.fetchone() or (0, GENESIS, "")
 
     @api.model
-    def _kk_head(self):
+    def _kk_head(self, own=None):
         """The chain's head (sequence, hash, signature) as it is now, for a caller holding the chain lock.
 
-        Read twice: in this transaction, which sees what it wrote itself, and in a new transaction, which sees what
-        others committed after this one's snapshot was taken (REPEATABLE READ: a transaction that waited for the
-        lock would otherwise build on the head it saw when it started, and fork the chain). While the lock is held
-        nobody else extends the chain, so whichever read is further along is the head. In test mode every request
-        shares the test's transaction, which then sees everything; while modules load (install, upgrade) the table
-        may not even exist outside this transaction, and the unique places still refuse a fork.
+        Read twice: in this transaction, which sees what it wrote itself (``own``, when the caller read it already
+        with its lock), and in a new transaction, which sees what others committed after this one's snapshot was
+        taken (REPEATABLE READ: a transaction that waited for the lock would otherwise build on the head it saw
+        when it started, and fork the chain). While the lock is held nobody else extends the chain, so whichever
+        read is further along is the head. In test mode every request shares the test's transaction, which then
+        sees everything; while modules load (install, upgrade) the table may not even exist outside this
+        transaction, and the unique places still refuse a fork.
         """
-        own = self._kk_read_head(self.env.cr)
+        own = tuple(own) if own else self._kk_read_head(self.env.cr)
         if self.env.registry.in_test_mode() or not self.env.registry.ready:
             return own
         cr = self.env.registry.cursor()
@@ -89,8 +95,8 @@ class KundekartotekAuditSeal(models.Model):
         return max(tuple(own), tuple(fresh))
 
     @api.model
-    def _kk_seal(self, sequence, entry_hash, previous_signature):
-        """Seal the chain at entry ``sequence``; return the seal's signature. The caller holds the chain lock."""
+    def _kk_seal_insert(self, sequence, entry_hash, previous_signature):
+        """The statement that seals the chain at entry ``sequence``. The caller holds the chain lock."""
         key, key_id = self._kk_key()
         seal = {
             "sequence": sequence,
@@ -101,12 +107,15 @@ class KundekartotekAuditSeal(models.Model):
         }
         seal["signature"] = self._kk_signature(key, seal)
         names = list(seal)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO kundekartotek_audit_seal (%s) VALUES (%s)",
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                SQL(", ").join(SQL("%s", seal[name]) for name in names),
-            )
+        return SQL(
+            "INSERT INTO kundekartotek_audit_seal (%s) VALUES (%s) RETURNING signature",
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(SQL("%s", seal[name]) for name in names),
         )
+
+    @api.model
+    def _kk_seal(self, sequence, entry_hash, previous_signature):
+        """Seal the chain at entry ``sequence``; return the seal's signature. The caller holds the chain lock."""
+        self.env.cr.execute(self._kk_seal_insert(sequence, entry_hash, previous_signature))
         self.invalidate_model()
-        return seal["signature"]
+        return self.env.cr.fetchone()[0]
