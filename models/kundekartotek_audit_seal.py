@@ -73,7 +73,7 @@ class KundekartotekAuditSeal(models.Model):
         return cr.fetchone() or (0, GENESIS, "")
 
     @api.model
-    def _kk_head(self, own=None):
+    def _kk_head(self, own=None, current=False):
         """The chain's head (sequence, hash, signature) as it is now, for a caller holding the chain lock.
 
         Read twice: in this transaction, which sees what it wrote itself (``own``, when the caller read it already
@@ -82,10 +82,12 @@ class KundekartotekAuditSeal(models.Model):
         when it started, and fork the chain). While the lock is held nobody else extends the chain, so whichever
         read is further along is the head. In test mode every request shares the test's transaction, which then
         sees everything; while modules load (install, upgrade) the table may not even exist outside this
-        transaction, and the unique places still refuse a fork.
+        transaction, and the unique places still refuse a fork. ``current``: the caller knows that the chain's last
+        writer committed before this transaction's snapshot (``kundekartotek.audit.log._kk_write_pending``), so
+        its own read is the head and the second one is not needed.
         """
         own = tuple(own) if own else self._kk_read_head(self.env.cr)
-        if self.env.registry.in_test_mode() or not self.env.registry.ready:
+        if current or self.env.registry.in_test_mode() or not self.env.registry.ready:
             return own
         cr = self.env.registry.cursor()
         try:
@@ -96,7 +98,8 @@ class KundekartotekAuditSeal(models.Model):
 
     @api.model
     def _kk_seal_insert(self, sequence, entry_hash, previous_signature):
-        """The statement that seals the chain at entry ``sequence``. The caller holds the chain lock."""
+        """The statement that seals the chain at entry ``sequence``, and the seal's signature. The caller holds the
+        chain lock."""
         key, key_id = self._kk_key()
         seal = {
             "sequence": sequence,
@@ -107,15 +110,17 @@ class KundekartotekAuditSeal(models.Model):
         }
         seal["signature"] = self._kk_signature(key, seal)
         names = list(seal)
-        return SQL(
-            "INSERT INTO kundekartotek_audit_seal (%s) VALUES (%s) RETURNING signature",
+        insert = SQL(
+            "INSERT INTO kundekartotek_audit_seal (%s) VALUES (%s)",
             SQL(", ").join(SQL.identifier(name) for name in names),
             SQL(", ").join(SQL("%s", seal[name]) for name in names),
         )
+        return insert, seal["signature"]
 
     @api.model
     def _kk_seal(self, sequence, entry_hash, previous_signature):
         """Seal the chain at entry ``sequence``; return the seal's signature. The caller holds the chain lock."""
-        self.env.cr.execute(self._kk_seal_insert(sequence, entry_hash, previous_signature))
+        insert, signature = self._kk_seal_insert(sequence, entry_hash, previous_signature)
+        self.env.cr.execute(insert)
         self.invalidate_model()
-        return self.env.cr.fetchone()[0]
+        return signature
