@@ -253,12 +253,21 @@ class KundekartotekAuditLog(models.Model):
         if not pending:
             return
         Seal = self.env["kundekartotek.audit.seal"]
+        partner_ids = sorted({entry["partner_id"] for entry in pending if entry.get("partner_id")})
+        fresh_cr = Seal._kk_fresh_cursor()
+        try:
+            self._kk_chain_pending(pending, partner_ids, fresh_cr)
+        finally:
+            Seal._kk_close_fresh_cursor(fresh_cr)
+
+    def _kk_chain_pending(self, pending, partner_ids, fresh_cr):
+        """Take the chain lock, find the head and chain ``pending`` onto it (see :meth:`_kk_write_pending`)."""
+        Seal = self.env["kundekartotek.audit.seal"]
         # One statement takes the lock, reads the head as this transaction sees it, which of the customers the
         # entries name still exist, and whether the last writer of the chain committed before this transaction's
         # snapshot: then that head is the head, and no second transaction is needed to read it (the lock is held
         # from here to the commit, so every round trip here delays every other writer). The lock is taken in the
         # materialised CTE, before the row whose columns read the writer sequence is produced.
-        partner_ids = sorted({entry["partner_id"] for entry in pending if entry.get("partner_id")})
         self.env.cr.execute(
             SQL(
                 """WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s))
@@ -275,7 +284,7 @@ class KundekartotekAuditLog(models.Model):
             )
         )
         *own, existing, current = self.env.cr.fetchone()
-        head = Seal._kk_head(own if own[0] else None, current=current)
+        head = Seal._kk_head(own if own[0] else None, current=current, fresh_cr=fresh_cr)
         if not head[0] and self._kk_reseal():
             head = Seal._kk_head()
         self._kk_chain(pending, head, existing=set(existing))

@@ -73,7 +73,29 @@ class KundekartotekAuditSeal(models.Model):
         return cr.fetchone() or (0, GENESIS, "")
 
     @api.model
-    def _kk_head(self, own=None, current=False):
+    def _kk_fresh_cursor(self):
+        """A cursor that reads what is committed now, one statement at a time, or ``None`` where the chain's own
+        transaction sees everything there is (see :meth:`_kk_head`).
+
+        Opened before the chain lock is taken: taking a connection from the pool resets it (two round trips), and
+        every round trip made while the lock is held delays every other writer. In autocommit, the read is a
+        single statement, with no transaction to begin or end.
+        """
+        if self.env.registry.in_test_mode() or not self.env.registry.ready:
+            return None
+        cr = self.env.registry.cursor()
+        cr._cnx.autocommit = True
+        return cr
+
+    @api.model
+    def _kk_close_fresh_cursor(self, cr):
+        if cr is not None:
+            # Back to a transaction before the connection returns to the pool (a new cursor sets it again anyway).
+            cr._cnx.autocommit = False
+            cr.close()
+
+    @api.model
+    def _kk_head(self, own=None, current=False, fresh_cr=None):
         """The chain's head (sequence, hash, signature) as it is now, for a caller holding the chain lock.
 
         Read twice: in this transaction, which sees what it wrote itself (``own``, when the caller read it already
@@ -84,16 +106,18 @@ class KundekartotekAuditSeal(models.Model):
         sees everything; while modules load (install, upgrade) the table may not even exist outside this
         transaction, and the unique places still refuse a fork. ``current``: the caller knows that the chain's last
         writer committed before this transaction's snapshot (``kundekartotek.audit.log._kk_write_pending``), so
-        its own read is the head and the second one is not needed.
+        its own read is the head and the second one is not needed. ``fresh_cr``: a cursor of
+        :meth:`_kk_fresh_cursor` the caller opened before taking the lock.
         """
         own = tuple(own) if own else self._kk_read_head(self.env.cr)
         if current or self.env.registry.in_test_mode() or not self.env.registry.ready:
             return own
-        cr = self.env.registry.cursor()
+        cr = fresh_cr or self._kk_fresh_cursor()
         try:
             fresh = self._kk_read_head(cr)
         finally:
-            cr.close()
+            if fresh_cr is None:
+                self._kk_close_fresh_cursor(cr)
         return max(tuple(own), tuple(fresh))
 
     @api.model
