@@ -25,8 +25,9 @@ LOG="$WORK_DIR/bench-reminders.log"
 receivables_database "$DB" "$REGENERATE" "$LOG" "$CUSTOMERS" $((CUSTOMERS * 12)) --check 0
 # wkhtmltopdf fetches the report's styles from the server at web.base.url: serve the database on a port of its own.
 PORT=$(free_port)
-odoo_bin -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$(free_port)" \
-    --workers=0 --max-cron-threads=0 --log-level=warn >>"$LOG" 2>&1 &
+# Started directly, not through the odoo_bin function: $! must be the server itself, or the trap below leaves it running.
+"$PY" "$ODOO_SRC/odoo-bin" -c "$ODOO_RC" -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
+    --gevent-port="$(free_port)" --workers=0 --max-cron-threads=0 --log-level=warn >>"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/web/webclient/version_info" -H 'Content-Type: application/json' \

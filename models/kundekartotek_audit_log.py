@@ -14,6 +14,9 @@ from odoo.tools import SQL
 # One advisory lock for the whole chain, held from the moment a transaction extends the chain until it ends: entries
 # are chained one transaction after the other, never two on the same predecessor.
 CHAIN_LOCK = 2026112801
+# A PostgreSQL sequence holding the transaction id of the last transaction that extended the chain. Sequences are
+# outside MVCC: a writer holding the lock reads the value its predecessor set, whatever its own snapshot.
+WRITER_SEQUENCE = "kundekartotek_audit_writer_seq"
 GENESIS = "0" * 64
 PENDING = "kundekartotek.audit.pending"
 HASH_FORMAT = 2
@@ -251,26 +254,60 @@ class KundekartotekAuditLog(models.Model):
         pending = self.env.cr.precommit.data.pop(PENDING, [])
         if not pending:
             return
-        self._kk_lock_chain()
         Seal = self.env["kundekartotek.audit.seal"]
-        head = Seal._kk_head()
+        partner_ids = sorted({entry["partner_id"] for entry in pending if entry.get("partner_id")})
+        fresh_cr = Seal._kk_fresh_cursor()
+        try:
+            self._kk_chain_pending(pending, partner_ids, fresh_cr)
+        finally:
+            Seal._kk_close_fresh_cursor(fresh_cr)
+
+    def _kk_chain_pending(self, pending, partner_ids, fresh_cr):
+        """Take the chain lock, find the head and chain ``pending`` onto it (see :meth:`_kk_write_pending`)."""
+        Seal = self.env["kundekartotek.audit.seal"]
+        # One statement takes the lock, reads the head as this transaction sees it, which of the customers the
+        # entries name still exist, and whether the last writer of the chain committed before this transaction's
+        # snapshot: then that head is the head, and no second transaction is needed to read it (the lock is held
+        # from here to the commit, so every round trip here delays every other writer). The lock is taken in the
+        # materialised CTE, before the row whose columns read the writer sequence is produced.
+        self.env.cr.execute(
+            SQL(
+                """WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s))
+                   SELECT head.sequence, head.entry_hash, head.signature,
+                          ARRAY(SELECT id FROM res_partner WHERE id = ANY(%s)),
+                          COALESCE(txid_visible_in_snapshot(pg_sequence_last_value(to_regclass(%s)),
+                                                            txid_current_snapshot()), FALSE)
+                     FROM locked
+                LEFT JOIN (%s) AS head ON TRUE""",
+                CHAIN_LOCK,
+                partner_ids,
+                WRITER_SEQUENCE,
+                Seal._kk_head_query(),
+            )
+        )
+        *own, existing, current = self.env.cr.fetchone()
+        head = Seal._kk_head(own if own[0] else None, current=current, fresh_cr=fresh_cr)
         if not head[0] and self._kk_reseal():
             head = Seal._kk_head()
-        self._kk_chain(pending, head)
+        self._kk_chain(pending, head, existing=set(existing))
 
     def _kk_lock_chain(self):
         self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", CHAIN_LOCK))
 
-    def _kk_chain(self, entries, head):
-        """Insert ``entries`` after ``head`` (sequence, hash, signature), seal the last. The caller holds the lock."""
+    def _kk_chain(self, entries, head, existing=None):
+        """Insert ``entries`` after ``head`` (sequence, hash, signature), seal the last. The caller holds the lock.
+
+        ``existing``: the ids of the customers named by the entries that still exist, when the caller knows them.
+        """
         sequence, previous, signature = head
         cr = self.env.cr
         # A partner created and deleted in this same transaction keeps its entries, without the link.
         partner_ids = tuple({entry["partner_id"] for entry in entries if entry.get("partner_id")})
-        existing = set()
-        if partner_ids:
-            cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", partner_ids))
-            existing = {partner_id for (partner_id,) in cr.fetchall()}
+        if existing is None:
+            existing = set()
+            if partner_ids:
+                cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s", partner_ids))
+                existing = {partner_id for (partner_id,) in cr.fetchall()}
         rows = []
         for entry in entries:
             sequence += 1
@@ -282,17 +319,33 @@ class KundekartotekAuditLog(models.Model):
             values["previous_hash"] = previous
             values["entry_hash"] = previous = self._kk_hash(previous, values)
             rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", values[name]) for name in COLUMNS)))
-        # Plain SQL: the rows are final and the ORM's per-record work would dominate the cost (bench/).
+        # Plain SQL: the rows are final and the ORM's per-record work would dominate the cost (bench/). The seal
+        # goes in the same statement as the last rows.
+        # The same statement records this transaction as the chain's last writer (see _kk_write_pending).
+        Seal = self.env["kundekartotek.audit.seal"]
+        seal, _signature = Seal._kk_seal_insert(sequence, previous, signature)
+        writer = SQL(
+            "SELECT setval(writer, txid_current()) FROM to_regclass(%s) AS writer WHERE writer IS NOT NULL",
+            WRITER_SEQUENCE,
+        )
         for start in range(0, len(rows), 1000):
-            cr.execute(
-                SQL(
-                    "INSERT INTO kundekartotek_audit_log (%s) VALUES %s",
-                    SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
-                    SQL(", ").join(rows[start : start + 1000]),
-                )
+            insert = SQL(
+                "INSERT INTO kundekartotek_audit_log (%s) VALUES %s",
+                SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
+                SQL(", ").join(rows[start : start + 1000]),
             )
-        self.env["kundekartotek.audit.seal"]._kk_seal(sequence, previous, signature)
+            if start + 1000 >= len(rows):
+                insert = SQL("WITH entries AS (%s), seal AS (%s) %s", insert, seal, writer)
+            cr.execute(insert)
+        if not rows:
+            cr.execute(SQL("WITH seal AS (%s) %s", seal, writer))
+        Seal.invalidate_model()
         self.invalidate_model()
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s MINVALUE 0 START 0", SQL.identifier(WRITER_SEQUENCE)))
+        return res
 
     def flush_model(self, fnames=None):
         """Before anything reads the trail, write what this transaction queued, so that it reads complete."""

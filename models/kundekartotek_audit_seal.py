@@ -62,36 +62,69 @@ class KundekartotekAuditSeal(models.Model):
         return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
     @api.model
-    def _kk_read_head(self, cr):
-        cr.execute(
-            SQL("SELECT sequence, entry_hash, signature FROM kundekartotek_audit_seal ORDER BY sequence DESC LIMIT 1")
+    def _kk_head_query(self):
+        """The newest seal: the chain's head (sequence, hash, signature)."""
+        return SQL(
+            "SELECT sequence, entry_hash, signature FROM kundekartotek_audit_seal ORDER BY sequence DESC LIMIT 1"
         )
+
+    @api.model
+    def _kk_read_head(self, cr):
+        cr.execute(self._kk_head_query())
         return cr.fetchone() or (0, GENESIS, "")
 
     @api.model
-    def _kk_head(self):
+    def _kk_fresh_cursor(self):
+        """A cursor that reads what is committed now, one statement at a time, or ``None`` where the chain's own
+        transaction sees everything there is (see :meth:`_kk_head`).
+
+        Opened before the chain lock is taken: taking a connection from the pool resets it (two round trips), and
+        every round trip made while the lock is held delays every other writer. In autocommit, the read is a
+        single statement, with no transaction to begin or end.
+        """
+        if self.env.registry.in_test_mode() or not self.env.registry.ready:
+            return None
+        cr = self.env.registry.cursor()
+        cr._cnx.autocommit = True
+        return cr
+
+    @api.model
+    def _kk_close_fresh_cursor(self, cr):
+        if cr is not None:
+            # Back to a transaction before the connection returns to the pool (a new cursor sets it again anyway).
+            cr._cnx.autocommit = False
+            cr.close()
+
+    @api.model
+    def _kk_head(self, own=None, current=False, fresh_cr=None):
         """The chain's head (sequence, hash, signature) as it is now, for a caller holding the chain lock.
 
-        Read twice: in this transaction, which sees what it wrote itself, and in a new transaction, which sees what
-        others committed after this one's snapshot was taken (REPEATABLE READ: a transaction that waited for the
-        lock would otherwise build on the head it saw when it started, and fork the chain). While the lock is held
-        nobody else extends the chain, so whichever read is further along is the head. In test mode every request
-        shares the test's transaction, which then sees everything; while modules load (install, upgrade) the table
-        may not even exist outside this transaction, and the unique places still refuse a fork.
+        Read twice: in this transaction, which sees what it wrote itself (``own``, when the caller read it already
+        with its lock), and in a new transaction, which sees what others committed after this one's snapshot was
+        taken (REPEATABLE READ: a transaction that waited for the lock would otherwise build on the head it saw
+        when it started, and fork the chain). While the lock is held nobody else extends the chain, so whichever
+        read is further along is the head. In test mode every request shares the test's transaction, which then
+        sees everything; while modules load (install, upgrade) the table may not even exist outside this
+        transaction, and the unique places still refuse a fork. ``current``: the caller knows that the chain's last
+        writer committed before this transaction's snapshot (``kundekartotek.audit.log._kk_write_pending``), so
+        its own read is the head and the second one is not needed. ``fresh_cr``: a cursor of
+        :meth:`_kk_fresh_cursor` the caller opened before taking the lock.
         """
-        own = self._kk_read_head(self.env.cr)
-        if self.env.registry.in_test_mode() or not self.env.registry.ready:
+        own = tuple(own) if own else self._kk_read_head(self.env.cr)
+        if current or self.env.registry.in_test_mode() or not self.env.registry.ready:
             return own
-        cr = self.env.registry.cursor()
+        cr = fresh_cr or self._kk_fresh_cursor()
         try:
             fresh = self._kk_read_head(cr)
         finally:
-            cr.close()
+            if fresh_cr is None:
+                self._kk_close_fresh_cursor(cr)
         return max(tuple(own), tuple(fresh))
 
     @api.model
-    def _kk_seal(self, sequence, entry_hash, previous_signature):
-        """Seal the chain at entry ``sequence``; return the seal's signature. The caller holds the chain lock."""
+    def _kk_seal_insert(self, sequence, entry_hash, previous_signature):
+        """The statement that seals the chain at entry ``sequence``, and the seal's signature. The caller holds the
+        chain lock."""
         key, key_id = self._kk_key()
         seal = {
             "sequence": sequence,
@@ -102,12 +135,17 @@ class KundekartotekAuditSeal(models.Model):
         }
         seal["signature"] = self._kk_signature(key, seal)
         names = list(seal)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO kundekartotek_audit_seal (%s) VALUES (%s)",
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                SQL(", ").join(SQL("%s", seal[name]) for name in names),
-            )
+        insert = SQL(
+            "INSERT INTO kundekartotek_audit_seal (%s) VALUES (%s)",
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(SQL("%s", seal[name]) for name in names),
         )
+        return insert, seal["signature"]
+
+    @api.model
+    def _kk_seal(self, sequence, entry_hash, previous_signature):
+        """Seal the chain at entry ``sequence``; return the seal's signature. The caller holds the chain lock."""
+        insert, signature = self._kk_seal_insert(sequence, entry_hash, previous_signature)
+        self.env.cr.execute(insert)
         self.invalidate_model()
-        return seal["signature"]
+        return signature

@@ -169,7 +169,7 @@ class KundekartotekNumberScheme(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if vals.keys() & {"active", "company_id", "pattern", "kind"}:
-            self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_parsed_pattern
+            self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_parts_of
         if "pattern" in vals or "kind" in vals:
             self._kk_create_single_series()
         if "number_start" in vals:
@@ -217,6 +217,17 @@ class KundekartotekNumberScheme(models.Model):
         """The pattern's parts, parsed once per process rather than once per customer (parts are immutable)."""
         return tuple(numbering.parse_pattern(pattern))
 
+    def _kk_parts(self):
+        """This scheme's parsed pattern, without reading the scheme's row: every new customer asks."""
+        self.ensure_one()
+        return self._kk_parts_of(self.id)
+
+    @api.model
+    @tools.ormcache("scheme_id")
+    def _kk_parts_of(self, scheme_id):
+        """Cached per scheme; a change of pattern clears it (:meth:`write`)."""
+        return self._kk_parsed_pattern(self.sudo().browse(scheme_id).pattern)
+
     @tools.ormcache("self.id", "key")
     def _kk_sequence_id(self, key):
         """The ``ir.sequence`` id of the series for ``key``, or None while it does not exist (cleared on creation)."""
@@ -244,7 +255,7 @@ class KundekartotekNumberScheme(models.Model):
         number and a number is never handed out twice (a rolled-back creation leaves a gap instead).
         """
         self.ensure_one()
-        parts = self._kk_parsed_pattern(self.pattern)
+        parts = self._kk_parts()
         key = numbering.sequence_key(parts, type_letter, region, year)
         sequence_id = self._kk_sequence_id(key) or self._kk_create_sequence(key).id
         # The series are plain PostgreSQL sequences without prefix or date ranges: nextval is all ir.sequence's

@@ -149,10 +149,20 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_has_trigram(self):
-        """Whether pg_trgm's similarity operator is there (checked in the catalogue: the registry's flag is only read
-        when the registry loads)."""
+        """Whether pg_trgm's similarity operator is there, checked in the catalogue.
+
+        Every new customer's duplicate check may ask, so a yes is remembered on the registry (per database and
+        process; an extension is not dropped under a running server). A no is asked again: the registry that installs
+        the module only gets the extension from this model's ``init``.
+        """
+        registry = self.env.registry
+        if getattr(registry, "_kk_has_trigram", False):
+            return True
         self.env.cr.execute(SQL("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
-        return bool(self.env.cr.fetchone())
+        found = bool(self.env.cr.fetchone())
+        if found:
+            registry._kk_has_trigram = True
+        return found
 
     def _kk_likely_duplicates(self, vals, limit=5):
         """The likely duplicates of a customer described by ``vals`` (create or write values), best first.
@@ -242,7 +252,7 @@ class ResPartner(models.Model):
             # Without a shared exact key, a pair is likely only with the same company name (same key) or nearly the
             # same name at the same address (lib.duplicates): so names are looked for there and nowhere else.
             queries.append(SQL("SELECT p.id FROM res_partner p WHERE p.kk_dup_key = %s AND %s", key, scope))
-            if trigram is None:
+            if subject["zip"] and trigram is None:
                 trigram = self._kk_has_trigram()
             if subject["zip"] and trigram:
                 # similarity() rather than the operator: the postcode's index finds the few partners to compare.

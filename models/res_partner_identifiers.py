@@ -260,14 +260,30 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_is_norwegian_vals(self, vals):
-        """Same as :meth:`_kk_is_norwegian` for values about to be written."""
-        country = self.env["res.country"].browse(vals.get("country_id"))
-        if not country:
-            country = self.browse(vals.get("parent_id")).commercial_partner_id.country_id
-        if not country:
+        """Same as :meth:`_kk_is_norwegian` for values about to be written.
+
+        Every new customer with an organisation number asks: countries are compared by id, without reading them.
+        """
+        country_id = self.env["res.country"].browse(vals.get("country_id")).id
+        if not country_id:
+            country_id = self.browse(vals.get("parent_id")).commercial_partner_id.country_id.id
+        if not country_id:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            country = company.country_id
-        return country.code == "NO"
+            country_id = self._kk_company_country_id(company)
+        return bool(country_id) and country_id == self._kk_norway_id()
+
+    @api.model
+    def _kk_norway_id(self):
+        """The id of Norway, from its XML id (cached): comparing ids reads no country."""
+        return self.env["ir.model.data"]._xmlid_to_res_id("base.no")
+
+    @api.model
+    def _kk_company_country_id(self, company):
+        """The id of ``company``'s country, reading only that column of its partner (``company.country_id`` would
+        fetch the partner's whole row to compute the company's address)."""
+        partner = company.partner_id.sudo()
+        partner.fetch(["country_id"])
+        return partner.country_id.id
 
     def _kk_fodselsnummer_error_message(self, error):
         """A translated message for a wrong national identity number; it never repeats the number itself."""

@@ -20,11 +20,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_norwegian_lang(self, country_id=None):
-        """``nb_NO`` when a partner of ``country_id`` (or none, with a Norwegian company) should read Norwegian."""
-        country = self.env["res.country"].browse(country_id) if country_id else self.env.company.country_id
-        if country.code != "NO":
+        """``nb_NO`` when a partner of ``country_id`` (or none, with a Norwegian company) should read Norwegian.
+
+        Every new partner asks, so the answer costs as little as it can: the installed languages are cached, and
+        countries are compared by id (see :meth:`_kk_company_country_id`).
+        """
+        if NORWEGIAN_LANG not in dict(self.env["res.lang"].get_installed()):
             return False
-        return NORWEGIAN_LANG if NORWEGIAN_LANG in dict(self.env["res.lang"].get_installed()) else False
+        country_id = country_id or self._kk_company_country_id(self.env.company)
+        return NORWEGIAN_LANG if country_id and country_id == self._kk_norway_id() else False
 
     @api.model
     def _kk_core_default_lang(self):

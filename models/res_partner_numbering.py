@@ -84,13 +84,18 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("ref") for vals in vals_list):
+            self._kk_flush_numbers()
         partners = super().create(vals_list)
         partners.filtered(lambda p: p.customer_rank > 0 and not p.ref)._kk_assign_customer_number()
         return partners
 
     def write(self, vals):
-        if not vals.keys() & {"ref", "customer_rank", *COMMERCIAL_KEYS}:
+        if not vals.keys() & {"ref", "customer_rank", "company_id", *COMMERCIAL_KEYS}:
             return super().write(vals)
+        checked = self.env.cr.precommit.data.get(NUMBER_CHECKED) or {}
+        if vals.keys() != {"ref"} or any(checked.get(partner.id) != vals["ref"] for partner in self):
+            self._kk_flush_numbers()
         authorised = self.env.cr.precommit.data.get(NUMBER_WRITE) or {}
         old_numbers = {}
         if "ref" in vals:
@@ -108,9 +113,6 @@ class ResPartner(models.Model):
             carried = self._kk_carried_numbers()
             numbered_before = self._kk_numbered_customers()
         res = super().write(vals)
-        if "ref" in vals:
-            # Validated: store it now, so that the next check, which reads the table, sees this number.
-            self.flush_recordset(["ref"])
         if carried:
             self._kk_check_carried_numbers(carried)
         # Becoming a contact of another partner takes a customer out of the numbering, as a rank of 0 does.
@@ -157,6 +159,19 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.id},
         }
 
+    @api.model
+    def _kk_flush_numbers(self):
+        """Store the customer numbers written so far in this transaction, before a check reads the table.
+
+        The checks ask the database without flushing the records they validate (:meth:`_kk_customer_number_owner`),
+        and a number the numbering gave a new customer stays in memory until the transaction's flush: one UPDATE
+        of the new row with everything else computed on it, instead of a second one. So whatever may meet
+        another's number (a number typed, a partner becoming a customer or changing company, a drawn number being
+        checked) stores the pending ones first; the numbering's own write of the number it drew and found free
+        does not, and the unique index guards the rest. Nothing is written when no number is pending.
+        """
+        self.env["res.partner"].flush_model(["ref"])
+
     def _kk_numbered_customers(self):
         """The partners whose ``ref`` is a customer number: commercial customers with a ref."""
         return self.filtered(lambda p: p.ref and p.customer_rank > 0 and p.commercial_partner_id == p)
@@ -186,6 +201,7 @@ class ResPartner(models.Model):
     def _kk_check_ref_free(self):
         """Refuse to turn a partner into a customer when its ref is already another customer's number."""
         self.ensure_one()
+        self._kk_flush_numbers()
         other = self._kk_customer_number_owner(self.ref)
         if other and self.commercial_partner_id == self:
             raise UserError(
@@ -386,6 +402,7 @@ class ResPartner(models.Model):
         """Of ``{partner: number}``, the ``(company id or 0, number)`` pairs another customer holds already."""
         if not drawn:
             return set()
+        self._kk_flush_numbers()
         rows = self.env.execute_query(
             SQL(
                 """SELECT COALESCE(company_id, 0), ref FROM res_partner
@@ -417,8 +434,10 @@ class ResPartner(models.Model):
                     )
                 )
             return False
-        letter = numbering.type_letter(self.customer_type)
-        region = self._kk_region_code()
+        # Only the tokens the pattern uses are worked out: the region reads the partner's and company's country.
+        tokens = {part.token for part in scheme._kk_parts()}
+        letter = numbering.type_letter(self.customer_type) if "type" in tokens else ""
+        region = self._kk_region_code() if "region" in tokens else ""
         year = fields.Date.context_today(self).year
         for _attempt in range(MAX_DRAWS):
             number = scheme._kk_next_number(letter, region, year)

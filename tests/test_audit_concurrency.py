@@ -9,6 +9,7 @@ requests of a server would. What they commit is removed again at the end of each
 import threading
 import time
 from functools import partial
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
@@ -16,6 +17,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from ..models.kundekartotek_audit_log import CHAIN_LOCK
+from ..models.kundekartotek_audit_seal import KundekartotekAuditSeal
 from .committed_common import CommittedCase
 
 TIMEOUT = 30  # seconds any wait of these tests may last before it counts as a hang
@@ -178,3 +180,33 @@ class TestAuditChainConcurrency(CommittedCase):
         ]
         self.assertEqual(changes, [("Oslo", "Alta"), ("Alta", "Bodø")])
         self._assert_one_chain(rows)
+
+    def test_the_head_is_read_again_only_when_a_writer_committed_after_the_snapshot(self):
+        """The second transaction that reads the committed head costs round trips while the chain is locked: it is
+        skipped when the chain's last writer committed before this transaction began, and used when it did not."""
+        fresh_reads = []
+        read_head = KundekartotekAuditSeal._kk_read_head
+
+        def counting(seal, cr):
+            fresh_reads.append(cr)
+            return read_head(seal, cr)
+
+        with patch.object(KundekartotekAuditSeal, "_kk_read_head", counting):
+            with self.registry.cursor() as cr:
+                self._create(api.Environment(cr, SUPERUSER_ID, {}), "Først ferdig")
+            fresh_reads.clear()
+            with self.registry.cursor() as cr:  # begins after that commit: its own snapshot holds the head
+                self._create(api.Environment(cr, SUPERUSER_ID, {}), "Deretter")
+            self.assertEqual(fresh_reads, [])
+            cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+            try:
+                self._create(api.Environment(cr_a, SUPERUSER_ID, {}), "Gammelt bilde")  # A's snapshot
+                self._create(api.Environment(cr_b, SUPERUSER_ID, {}), "Nyere")
+                cr_b.commit()
+                fresh_reads.clear()
+                cr_a.commit()  # B committed after A's snapshot: A reads the head in a new transaction
+                self.assertEqual(len(fresh_reads), 1)
+            finally:
+                cr_a.close()
+                cr_b.close()
+        self._assert_one_chain(self._committed())

@@ -193,6 +193,26 @@ class TestNumbering(AccountTestInvoicingCommon):
         with self.assertRaisesRegex(ValidationError, "already used by Første AS"):
             self._customer("Kopi AS", ref=first.ref)
 
+    def _drawn_beside_a_supplier(self):
+        """A new customer whose drawn number a supplier already holds as its ref (suppliers are not numbered)."""
+        first = self._customer("Første AS")
+        supplier = self.Partner.create({"name": "Leverandør AS", "is_company": True, "ref": str(int(first.ref) + 1)})
+        drawn = self._customer("Ny AS")
+        self.assertEqual(drawn.ref, supplier.ref)
+        return first, supplier, drawn
+
+    def test_a_number_drawn_in_the_same_transaction_meets_a_typed_number(self):
+        """A drawn number waits for the transaction's flush; the same number typed on another customer in that
+        transaction still meets it in the check, with a message (not only in the unique index at the flush)."""
+        first, _supplier, drawn = self._drawn_beside_a_supplier()
+        with self.assertRaisesRegex(ValidationError, "already used by Ny AS"):
+            first.write({"ref": drawn.ref})
+
+    def test_a_number_drawn_in_the_same_transaction_meets_a_new_customer(self):
+        _first, supplier, _drawn = self._drawn_beside_a_supplier()
+        with self.assertRaisesRegex(ValidationError, "already used by Ny AS"):
+            supplier.write({"customer_rank": 1})
+
     def test_same_number_in_another_company_is_allowed(self):
         other_company = self.env["res.company"].create({"name": "Søsterselskap AS"})
         first = self._customer("Første AS")

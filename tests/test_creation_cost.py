@@ -1,0 +1,54 @@
+# Copyright 2026 Kundekartotek contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""What creating one customer costs in SQL statements, the commit's work included.
+
+A clerk creates a Norwegian company customer with organisation number and address, as an integration or the
+Customers menu would: the module checks the values, looks for duplicates, gives a language and a customer number,
+queues the Brønnøysund check and writes the audit trail at commit. ``bench/create_profile.py`` lists the statements;
+a change that adds one per customer (a re-read of what is in the cache, a flush of its own) fails here.
+"""
+
+from odoo.tests import TransactionCase, tagged, warmup
+
+from .common import make_role_user
+
+# Statements of one creation and its commit work (the audit trail), counted with a warm cache of rules, fields and
+# settings, as a running server has it. Before 2026-12-02 the same creation took 25 (docs/benchmarks.md).
+CREATE_STATEMENTS = 19
+
+
+@tagged("post_install", "-at_install")
+class TestCreationCost(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = make_role_user(cls.env, "user", login="kk_cost_clerk")
+        cls.norway = cls.env.ref("base.no")
+
+    @warmup
+    def test_one_norwegian_company_customer(self):
+        Partner = self.env["res.partner"].with_user(self.clerk)
+        Log = self.env["kundekartotek.audit.log"]
+        with self.assertQueryCount(CREATE_STATEMENTS):
+            partner = Partner.create(
+                {
+                    "name": "Kostnadsmåling Fjordvik AS",
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "company_registry": "939 099 603",
+                    "country_id": self.norway.id,
+                    "street": "Kaigata 4",
+                    "zip": "5003",
+                    "city": "Bergen",
+                    "email": "post@fjordvik-kostnad.example",
+                }
+            )
+            # What the commit does before it commits: the audit trail is chained and written here.
+            self.env.cr.precommit.run()
+        # The work counted is the whole work: number, register queue and trail are there.
+        self.assertTrue(partner.ref)
+        self.assertEqual(partner.company_registry, "939099603")
+        self.assertEqual(partner.brreg_state, "queued")
+        entries = Log.sudo().search([("res_id", "=", partner.id), ("res_model", "=", "res.partner")])
+        self.assertIn("company_registry", entries.mapped("field_name"))
+        self.assertIn(partner.ref, entries.mapped("new_value"))
