@@ -28,7 +28,13 @@ from bench_upsert import valid_orgnrs  # noqa: E402
 HEADINGS = ["Kundenummer", "Navn", "Organisasjonsnummer", "E-post", "Postadresse", "Postnr", "Poststed", "Land"]
 
 
-def customer_file(rows):
+# Where the file's customers live: a register clusters in the towns (here a third in central Oslo, 50 postcodes)
+# and spreads over the country (900 more), about ten customers a postcode. ``--one-postcode`` puts every customer
+# in 0150, the duplicate check's worst case (it compares names within a postcode).
+POSTCODES = [f"{code:04d}" for code in range(150, 200)] + [f"{code:04d}" for code in range(1000, 10000, 10)]
+
+
+def customer_file(rows, one_postcode=False):
     numbers = valid_orgnrs(rows, start=82000000)
     lines = [";".join(HEADINGS)]
     for i, number in enumerate(numbers):
@@ -40,7 +46,7 @@ def customer_file(rows):
                     f"{number[:3]} {number[3:6]} {number[6:]}",
                     f"post{i}@import.example",
                     f"Storgata {i % 200 + 1}",
-                    "0150",
+                    "0150" if one_postcode else POSTCODES[i % len(POSTCODES)],
                     "OSLO",
                     "Norge",
                 ]
@@ -56,7 +62,7 @@ def run_in_odoo(args):
 
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.db)
-    content = base64.b64encode(customer_file(args.rows))
+    content = base64.b64encode(customer_file(args.rows, args.one_postcode))
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         user = env["res.users"].search([("login", "=", "kk_bench_import")])
@@ -130,6 +136,7 @@ def main():
         choices=["allow", "warn", "refuse"],
         help="set the company's duplicate policy first (default: leave it, i.e. warn on a new database)",
     )
+    parser.add_argument("--one-postcode", action="store_true", help="every customer in postcode 0150 (worst case)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing database instead of building it")
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped otherwise)")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
@@ -148,6 +155,8 @@ def main():
     command += ["--rows", str(args.rows), "--batch", str(args.batch)]
     if args.duplicate_policy:
         command += ["--duplicate-policy", args.duplicate_policy]
+    if args.one_postcode:
+        command += ["--one-postcode"]
     result = subprocess.run(command, cwd=PROJECT_DIR, timeout=3600, check=False, env=dict(os.environ, **env_info))
     if not args.keep:
         bash(f"dropdb --if-exists {args.db}", log)

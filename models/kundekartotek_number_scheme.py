@@ -226,6 +226,8 @@ class KundekartotekNumberScheme(models.Model):
     @tools.ormcache("scheme_id")
     def _kk_parts_of(self, scheme_id):
         """Cached per scheme; a change of pattern clears it (:meth:`write`)."""
+        # sudo: only the pattern of the scheme numbering the caller's customer is read (configuration, no personal
+        # data); the cache is shared by every user, so it must not depend on who filled it
         return self._kk_parsed_pattern(self.sudo().browse(scheme_id).pattern)
 
     @tools.ormcache("self.id", "key")

@@ -281,6 +281,7 @@ class ResPartner(models.Model):
     def _kk_company_country_id(self, company):
         """The id of ``company``'s country, reading only that column of its partner (``company.country_id`` would
         fetch the partner's whole row to compute the company's address)."""
+        # sudo: the country of a company the caller works in (its address is on every document it sends)
         partner = company.partner_id.sudo()
         partner.fetch(["country_id"])
         return partner.country_id.id

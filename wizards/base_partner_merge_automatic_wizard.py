@@ -294,6 +294,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         (which is kept, with its decision).
         """
         merged = (src_partners | dst_partner).ids
+        # sudo: only the pairs of the customers being merged, by a manager whose right _merge checked first
         Pair = self.env["kundekartotek.duplicate.pair"].sudo()
         Pair.flush_model()
         cr = self.env.cr
