@@ -681,7 +681,9 @@ class KundekartotekImportRun(models.Model):
                     reasons=", ".join(duplicate.get("reasons") or []),
                 ),
             }
-            for duplicate in self.env["res.partner"]._kk_upsert_duplicates(vals)
+            # The policy's search itself, not the upsert's: the upsert remembers its answer for the create that
+            # follows, and a dry run creates nothing (its answer must not stand in for the import's own search).
+            for duplicate in self.env["res.partner"]._kk_policy_duplicates(vals)[1]
         ]
 
     def _kk_credit_issues(self, vals, matches):

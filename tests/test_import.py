@@ -13,6 +13,7 @@ import psycopg2
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
+from ..models.res_partner_api import DUP_MEMO
 from .common import make_role_user
 from .test_api import fodselsnummer, orgnr
 
@@ -106,6 +107,15 @@ class TestCustomerImport(TransactionCase):
         self.assertEqual(
             {(row, column or "", value or "", problem) for row, column, value, problem, _s in lines}, expected
         )
+
+    def test_dry_run_leaves_no_duplicate_answer_for_the_import(self):
+        """The upsert remembers its duplicate search for the create that follows; a dry run creates nothing, so an
+        answer it left would stand in for the import's own search of a register the import itself changes."""
+        self.env.company.kk_duplicate_policy = "warn"
+        run = self._run(self._valid_rows(2))
+        run.action_dry_run()
+        self.assertEqual(run.checked_create_count, 2)
+        self.assertFalse(self.env.cr.precommit.data.get(DUP_MEMO))
 
     def test_dry_run_fodselsnummer_masked_and_checked(self):
         good = fodselsnummer("150585123")
