@@ -23,15 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_concurrent_create import PROJECT_DIR, bash, bench_setup, build_database  # noqa: E402
-from bench_upsert import valid_orgnrs  # noqa: E402
+from bench_upsert import POSTCODES, valid_orgnrs  # noqa: E402
 
 HEADINGS = ["Kundenummer", "Navn", "Organisasjonsnummer", "E-post", "Postadresse", "Postnr", "Poststed", "Land"]
-
-
-# Where the file's customers live: a register clusters in the towns (here a third in central Oslo, 50 postcodes)
-# and spreads over the country (900 more), about ten customers a postcode. ``--one-postcode`` puts every customer
-# in 0150, the duplicate check's worst case (it compares names within a postcode).
-POSTCODES = [f"{code:04d}" for code in range(150, 200)] + [f"{code:04d}" for code in range(1000, 10000, 10)]
 
 
 def customer_file(rows, one_postcode=False):
