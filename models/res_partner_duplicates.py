@@ -1,5 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import functools
 import logging
 
 from markupsafe import Markup, escape
@@ -24,6 +25,17 @@ TRIGRAM_THRESHOLD = 0.4
 # name is among the most similar ones; without it, the names sharing the most words come first, ties by id. Exact
 # keys (orgnr, e-mail, phone …) and the same name key are never capped.
 NAME_CANDIDATES = 50
+
+
+@functools.lru_cache(maxsize=20000)
+def _partner_keys(values, bank_accounts):
+    """``lib.duplicates.partner_keys`` of one partner's row values, remembered: the keys are a function of the values
+    alone, and the same candidates come back for every new customer of their postcode (the import's rows)."""
+    names = ("name", "is_company", "orgnr", "fodselsnummer", "vat", "email", "phone", "mobile", "street", "zip")
+    partner = dict(zip((*names, "country_code"), values, strict=True), bank_accounts=bank_accounts)
+    return dup.partner_keys(partner)
+
+
 # Fields whose values the check compares; a write of any other field never re-checks.
 CHECKED_FIELDS = ("name", "company_registry", "fodselsnummer", "vat", "email", "phone", "mobile", "street", "zip")
 PERSONAL_ID_GROUP = "kundekartotek.group_personal_id"
@@ -182,11 +194,14 @@ class ResPartner(models.Model):
             values.update(is_company=self.is_company, company_id=self.company_id.id)
         values.update({key: value for key, value in vals.items() if key in (*checked, "is_company", "company_id")})
         subject = self._kk_dup_subject(values)
-        ids = self._kk_candidate_ids(subject, values.get("company_id"), exclude=self.ids)
-        if not ids:
+        query = self._kk_candidate_query(subject, values.get("company_id"))
+        if query is None:
             return []
         found = []
-        for candidate in self._kk_dup_partner_dicts(ids):
+        # The candidates and their values in one statement: this runs for every new customer.
+        for candidate in self._kk_dup_partner_dicts(query):
+            if candidate["id"] in self.ids:
+                continue
             score, reasons = dup.score_pair(subject, candidate)
             if dup.is_likely(score):
                 found.append({"id": candidate["id"], "score": score, "reasons": reasons})
@@ -227,7 +242,17 @@ class ResPartner(models.Model):
     @api.model
     def _kk_candidate_ids(self, subject, company_id=None, exclude=(), trigram=None):
         """Ids of partners sharing an exact key with ``subject``, its name key, or a similar name in its postcode
-        (one query, through indexes).
+        (see :meth:`_kk_candidate_query`)."""
+        query = self._kk_candidate_query(subject, company_id, trigram)
+        if query is None:
+            return []
+        self.env.cr.execute(query)
+        return [row[0] for row in self.env.cr.fetchall() if row[0] not in exclude]
+
+    @api.model
+    def _kk_candidate_query(self, subject, company_id=None, trigram=None):
+        """The query of the ids of partners sharing an exact key with ``subject``, its name key, or a similar name in
+        its postcode (through indexes), or None when ``subject`` has nothing to look for.
 
         With pg_trgm a similar name is a trigram similarity of at least ``TRIGRAM_THRESHOLD``; without it (or with
         ``trigram=False``, which the tests use to force it) a shared name word.
@@ -244,14 +269,18 @@ class ResPartner(models.Model):
             SQL("p.kk_dup_mobile = ANY(%s)", phones) if phones else None,
             SQL("p.fodselsnummer = %s", subject["fodselsnummer"]) if subject["fodselsnummer"] else None,
         ]
-        queries = [
-            SQL("SELECT p.id FROM res_partner p WHERE %s AND %s", condition, scope) for condition in exact if condition
-        ]
         key = subject["name"]["key"]
         if key:
             # Without a shared exact key, a pair is likely only with the same company name (same key) or nearly the
             # same name at the same address (lib.duplicates): so names are looked for there and nowhere else.
-            queries.append(SQL("SELECT p.id FROM res_partner p WHERE p.kk_dup_key = %s AND %s", key, scope))
+            exact.append(SQL("p.kk_dup_key = %s", key))
+        # The exact keys in one scan (PostgreSQL ORs their indexes): a UNION of one SELECT per key costs more to plan
+        # than to run, and this runs for every new customer.
+        exact = [condition for condition in exact if condition]
+        queries = []
+        if exact:
+            queries.append(SQL("SELECT p.id FROM res_partner p WHERE (%s) AND %s", SQL(" OR ").join(exact), scope))
+        if key:
             if subject["zip"] and trigram is None:
                 trigram = self._kk_has_trigram()
             if subject["zip"] and trigram:
@@ -283,13 +312,14 @@ class ResPartner(models.Model):
                     )
                 )
         if not queries:
-            return []
-        self.env.cr.execute(SQL(" UNION ").join(queries))
-        return [row[0] for row in self.env.cr.fetchall() if row[0] not in exclude]
+            return None
+        return SQL(" UNION ").join(queries)
 
     @api.model
     def _kk_dup_partner_dicts(self, ids):
-        """The lib's keys of partners ``ids``, read in one query (bank accounts aggregated)."""
+        """The lib's keys of partners ``ids`` (a list, or a query of ids), read in one query (bank accounts
+        aggregated)."""
+        wanted = SQL("p.id IN (%s)", ids) if isinstance(ids, SQL) else SQL("p.id = ANY(%s)", list(ids))
         self.env.cr.execute(
             SQL(
                 """
@@ -298,29 +328,14 @@ class ResPartner(models.Model):
                        ARRAY(SELECT b.sanitized_acc_number FROM res_partner_bank b WHERE b.partner_id = p.id)
                   FROM res_partner p
              LEFT JOIN res_country c ON c.id = p.country_id
-                 WHERE p.id = ANY(%s)
+                 WHERE %s
                 """,
-                list(ids),
+                wanted,
             )
         )
         result = []
         for row in self.env.cr.fetchall():
-            keys = dup.partner_keys(
-                {
-                    "name": row[1],
-                    "is_company": row[2],
-                    "orgnr": row[3],
-                    "fodselsnummer": row[4],
-                    "vat": row[5],
-                    "email": row[6],
-                    "phone": row[7],
-                    "mobile": row[8],
-                    "street": row[9],
-                    "zip": row[10],
-                    "country_code": row[11],
-                    "bank_accounts": row[12],
-                }
-            )
+            keys = dict(_partner_keys(row[1:12], tuple(row[12] or ())))
             keys["id"] = row[0]
             result.append(keys)
         return result
