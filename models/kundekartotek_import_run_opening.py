@@ -15,6 +15,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..lib import tabular
 from ..lib.identifiers import compact_orgnr, is_ascii_digits
 from .account_move_opening import OPENING_FLAG
+from .kundekartotek_import_run import _Row
 from .transaction_flags import transaction_flag
 
 _logger = logging.getLogger(__name__)
@@ -24,27 +25,18 @@ CUSTOMER_KEYS = ("customer_number", "orgnr", "external_ref")
 OPENING_REQUIRED = ("invoice_number", "invoice_date", "due_date", "amount")
 
 
-class _Item:
+class _Item(_Row):
     """One row of an opening-balance file: the open item as read, and the problems found in it."""
 
     def __init__(self, row_number, cells, mapping):
+        super().__init__(cells, mapping)
         self.row = row_number
-        self.cells = cells
-        self.mapping = mapping
         self.partner = None
         self.number = ""
         self.invoice_date = self.due_date = None
         self.amount = 0.0
         self.currency = None
         self.existing = None
-        self.problems = []
-
-    def cell(self, target):
-        position = self.mapping.get(target, (None,))[0]
-        return self.cells[position].strip() if position is not None and position < len(self.cells) else ""
-
-    def problem(self, target, value, message):
-        self.problems.append({"column": self.mapping.get(target, (0, ""))[1], "value": value[:200], "problem": message})
 
 
 class KundekartotekImportRun(models.Model):
