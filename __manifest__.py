@@ -24,6 +24,7 @@
         "data/ir_cron_postal.xml",
         "data/ir_cron_brreg.xml",
         "data/ir_cron_erasure.xml",
+        "data/ir_cron_audit.xml",
         "views/kundekartotek_audit_log_views.xml",
         "views/kundekartotek_customer_category_views.xml",
         "views/kundekartotek_number_scheme_views.xml",

@@ -10,7 +10,7 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     """Drop the ageing's indexes on core tables (see kundekartotek.ageing.report and account.partial.reconcile), and
-    the audit trail's writer sequence.
+    the audit trail's writer sequence and queue.
 
     Odoo drops the columns of the module's fields, not indexes it created in SQL on tables that stay; left behind,
     the one on journal items would go on costing every posting.
@@ -18,5 +18,7 @@ def uninstall_hook(env):
     for name in ("account_move_line_kk_ageing_open_idx", "account_partial_reconcile_kk_ageing_idx"):
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
     # The audit trail's record of its last writer (kundekartotek.audit.log): a sequence, not a column, so Odoo
-    # leaves it behind with the table.
+    # leaves it behind.
     env.cr.execute(SQL("DROP SEQUENCE IF EXISTS kundekartotek_audit_writer_seq"))
+    # Its queue of entries not yet chained: a table of its own, not a model's, so Odoo does not drop it either.
+    env.cr.execute(SQL("DROP TABLE IF EXISTS kundekartotek_audit_queue"))

@@ -1,7 +1,8 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Tests whose writers commit for real, each in a cursor of its own (two requests, two workers): what they commit
-is removed again at the end of each test, so the audit chain ends where it ended before."""
+is removed again at the end of each test (entries, seals, the audit queue), so the audit chain ends where it ended
+before."""
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase
@@ -19,6 +20,8 @@ class CommittedCase(TransactionCase):
             self.start_id = cr.fetchone()[0]
             cr.execute(SQL("SELECT coalesce(max(sequence), 0) FROM kundekartotek_audit_seal"))
             self.start_seal = cr.fetchone()[0]
+            cr.execute(SQL("SELECT coalesce(max(id), 0) FROM kundekartotek_audit_queue"))
+            self.start_queue = cr.fetchone()[0]
         self.addCleanup(self._remove_what_was_committed)
 
     def _remove_what_was_committed(self):
@@ -30,6 +33,7 @@ class CommittedCase(TransactionCase):
             env["kundekartotek.audit.log"].flush_model()
             cr.execute(SQL("DELETE FROM kundekartotek_audit_log WHERE id > %s", self.start_id))
             cr.execute(SQL("DELETE FROM kundekartotek_audit_seal WHERE sequence > %s", self.start_seal))
+            cr.execute(SQL("DELETE FROM kundekartotek_audit_queue WHERE id > %s", self.start_queue))
             self._restore_committed(cr)
 
     def _restore_committed(self, cr):

@@ -7,7 +7,6 @@ requests of a server would. What they commit is removed again at the end of each
 """
 
 import threading
-import time
 from functools import partial
 from unittest.mock import patch
 
@@ -95,50 +94,162 @@ class TestAuditChainConcurrency(CommittedCase):
         self.assertEqual(names[last_b + 1], "Samtidig A")
         self._assert_one_chain(rows)
 
-    def test_a_writer_waits_for_the_chain_and_builds_on_the_head_it_waited_for(self):
-        """A holds the chain from its precommit to its commit; B, committing meanwhile, waits and then follows A."""
-        a_chained, a_may_commit, b_began = threading.Event(), threading.Event(), threading.Event()
+    def _chain_waiters(self):
+        """How many transactions wait for the chain lock now."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND NOT granted",
+                    CHAIN_LOCK,
+                )
+            )
+            return cr.fetchone()[0]
+
+    def _queued(self):
+        """Rows the test's writers left in the audit queue (committed, not chained): (rejected, partner) pairs."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL("SELECT rejected, partner_id FROM kundekartotek_audit_queue WHERE id > %s", self.start_queue)
+            )
+            return cr.fetchall()
+
+    def test_a_writer_commits_while_the_chain_is_held_and_the_holder_chains_its_entries(self):
+        """A reads the trail (so chains its entries in its own transaction and holds the chain until it ends); B
+        commits meanwhile without waiting for A, and its entries wait in the queue; when A commits, A looks at the
+        queue again and chains B's entries after its own."""
+        a_chained, a_may_commit, b_committed = threading.Event(), threading.Event(), threading.Event()
 
         def writer_a():
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 self._create(env, "Venter A")
-                b_began.wait(TIMEOUT)
                 env["kundekartotek.audit.log"].flush_model()  # chains now: A holds the lock until its commit
                 a_chained.set()
                 a_may_commit.wait(TIMEOUT)
 
         def writer_b():
+            a_chained.wait(TIMEOUT)
             with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                self._create(env, "Venter B")  # B's snapshot is taken before A chains and commits
-                b_began.set()
-                a_chained.wait(TIMEOUT)
-            # leaving the block commits: B's precommit waits for A's lock
+                self._create(api.Environment(cr, SUPERUSER_ID, {}), "Venter B")
+            # leaving the block committed B, and its look at the queue found the chain held by A
+            b_committed.set()
 
         threads, errors = self._run(writer_a, writer_b)
-        self.assertTrue(a_chained.wait(TIMEOUT))
-        waiting = 0
-        with self.registry.cursor() as cr:
-            deadline = time.monotonic() + TIMEOUT
-            while not waiting and time.monotonic() < deadline:
-                cr.execute(
-                    SQL(
-                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND NOT granted",
-                        CHAIN_LOCK,
-                    )
-                )
-                waiting = cr.fetchone()[0]
-                cr.rollback()
-                time.sleep(0.05)
-        self.assertEqual(waiting, 1, "B does not wait for the chain")
-        self.assertTrue(threads[1].is_alive())
+        self.assertTrue(b_committed.wait(TIMEOUT), "B waits for the chain A holds")
+        self.assertEqual(self._chain_waiters(), 0)
+        self.assertTrue(threads[0].is_alive())
+        self.assertTrue(self._queued(), "B's entries are not in the queue")
+        self.assertEqual(self._committed(), [])  # A's entries are chained, not committed yet
         a_may_commit.set()
         self._join(threads, errors)
+        self.assertEqual(self._queued(), [])
         rows = self._committed()
-        self.assertEqual([row["record_name"] for row in rows[:1]], ["Venter A"])
-        self.assertEqual(rows[-1]["record_name"], "Venter B")
+        names = [row["record_name"] for row in rows]
+        self.assertEqual(names, sorted(names))  # every entry of A, then every entry of B
+        self.assertEqual(set(names), {"Venter A", "Venter B"})
         self._assert_one_chain(rows)
+
+    def test_writers_commit_without_waiting_for_each_other(self):
+        """A has written its entries (its precommit ran, as in every flushing savepoint) and has not committed; B
+        creates a customer and commits without waiting for A: queueing takes no lock. Each commit's look at the
+        queue chains what is there, and the chain holds both."""
+        cr_a = self.registry.cursor()
+        try:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            self._create(env_a, "Uten venting A")
+            cr_a.flush()  # precommit: A's entries are queued in A's open transaction
+            done = threading.Event()
+
+            def writer_b():
+                with self.registry.cursor() as cr:
+                    self._create(api.Environment(cr, SUPERUSER_ID, {}), "Uten venting B")
+                done.set()
+
+            threads, errors = self._run(writer_b)
+            self.assertTrue(done.wait(TIMEOUT), "B waits for A")
+            self._join(threads, errors)
+            self.assertEqual({row["record_name"] for row in self._committed()}, {"Uten venting B"})
+            cr_a.commit()
+        finally:
+            cr_a.close()
+        rows = self._committed()
+        names = [row["record_name"] for row in rows]
+        self.assertEqual(names, sorted(names, reverse=True))  # B's entries chained at B's commit, A's at A's
+        self.assertEqual(set(names), {"Uten venting A", "Uten venting B"})
+        self.assertEqual(self._queued(), [])
+        self._assert_one_chain(rows)
+
+    def test_many_writers_at_once_make_one_chain(self):
+        """Eight writers, each creating and changing customers in transactions of its own, all at once: every entry
+        is chained exactly once, none is left in the queue, and the chain verifies."""
+        start = threading.Barrier(8, timeout=TIMEOUT)
+
+        def writer(number):
+            start.wait()
+            for round_ in range(3):
+                with self.registry.cursor() as cr:
+                    partner = self._create(api.Environment(cr, SUPERUSER_ID, {}), f"Mange {number}-{round_}")
+                    partner.write({"city": "Tromsø"})
+
+        threads, errors = self._run(*(partial(writer, number) for number in range(8)))
+        self._join(threads, errors)
+        with self.registry.cursor() as cr:  # a look that finds the queue empty, or chains what a give-up left
+            api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._cron_kk_seal_audit()
+        rows = self._committed()
+        self.assertEqual(len({row["record_name"] for row in rows}), 24)
+        self.assertEqual(len([row for row in rows if row["field_name"] == "city" and row["old_value"]]), 24)
+        self.assertEqual(self._queued(), [])
+        self._assert_one_chain(rows)
+
+    def test_what_a_commit_left_in_the_queue_is_chained_by_the_scheduled_job(self):
+        """A server stopped between the commit and the look after it: the entries wait in the queue, verification
+        counts them as waiting, and the scheduled job chains them. The customer was deleted meanwhile: its entries
+        keep the customer id they were written with, and the chain verifies."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = self._create(env, "Etterlatt")
+            cr.flush()
+            cr.postcommit.clear()  # the look after the commit never happens
+        queued = len(self._queued())
+        self.assertGreater(queued, 0)
+        with self.registry.cursor() as cr:
+            result = api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_verify()
+        self.assertEqual((result["waiting"], result["findings"]), (queued, []))
+        with self.registry.cursor() as cr:
+            cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", partner.id))  # no entry of its own
+            cr.postcommit.clear()
+        self.assertEqual(self._queued(), [(False, None)] * queued)
+        with self.registry.cursor() as cr:
+            chained = api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._cron_kk_seal_audit()
+        self.assertEqual(chained, queued)
+        self.assertEqual(self._queued(), [])
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL("SELECT partner_id, logged_partner FROM kundekartotek_audit_log WHERE id > %s", self.start_id)
+            )
+            self.assertEqual(set(cr.fetchall()), {(None, partner.id)})
+        self._assert_one_chain(self._committed())
+
+    def test_a_row_put_in_the_queue_in_sql_is_never_chained(self):
+        """A row written into the queue in SQL, without the key, is set aside by the sealer (not chained) and
+        reported by verification; the trail's own entries queued beside it are chained."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "INSERT INTO kundekartotek_audit_queue (entry, signature) VALUES (%s::jsonb, %s)",
+                    '{"action": "write", "res_model": "res.partner", "record_name": "Falsk", "new_value": "1"}',
+                    "0" * 64,
+                )
+            )
+        with self.registry.cursor() as cr:
+            self._create(api.Environment(cr, SUPERUSER_ID, {}), "Ekte")
+        self.assertEqual(self._queued(), [(True, None)])
+        rows = self._committed()
+        self.assertEqual({row["record_name"] for row in rows}, {"Ekte"})
+        with self.registry.cursor() as cr:
+            result = api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_verify()
+        self.assertEqual(result["findings"], [{"kind": "queue_forged", "count": 1}])
+        self.assertEqual(result["waiting"], 0)
 
     def test_a_writer_retried_after_a_serialization_failure_chains_once(self):
         """B changes the customer A has just changed: B's first try fails (REPEATABLE READ) and is retried by
@@ -182,8 +293,9 @@ class TestAuditChainConcurrency(CommittedCase):
         self._assert_one_chain(rows)
 
     def test_the_head_is_read_again_only_when_a_writer_committed_after_the_snapshot(self):
-        """The second transaction that reads the committed head costs round trips while the chain is locked: it is
-        skipped when the chain's last writer committed before this transaction began, and used when it did not."""
+        """A transaction that chains its own entries (it reads the trail) holds the lock to its commit; the second
+        transaction that reads the committed head costs round trips under that lock: it is skipped when the
+        chain's last writer committed before this transaction began, and used when it did not."""
         fresh_reads = []
         read_head = KundekartotekAuditSeal._kk_read_head
 
@@ -191,21 +303,28 @@ class TestAuditChainConcurrency(CommittedCase):
             fresh_reads.append(cr)
             return read_head(seal, cr)
 
+        def create_and_read(cr, name):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self._create(env, name)
+            env["kundekartotek.audit.log"].flush_model()
+
         with patch.object(KundekartotekAuditSeal, "_kk_read_head", counting):
             with self.registry.cursor() as cr:
-                self._create(api.Environment(cr, SUPERUSER_ID, {}), "Først ferdig")
+                create_and_read(cr, "Først ferdig")
             fresh_reads.clear()
             with self.registry.cursor() as cr:  # begins after that commit: its own snapshot holds the head
-                self._create(api.Environment(cr, SUPERUSER_ID, {}), "Deretter")
+                create_and_read(cr, "Deretter")
             self.assertEqual(fresh_reads, [])
             cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
             try:
                 self._create(api.Environment(cr_a, SUPERUSER_ID, {}), "Gammelt bilde")  # A's snapshot
-                self._create(api.Environment(cr_b, SUPERUSER_ID, {}), "Nyere")
+                create_and_read(cr_b, "Nyere")
                 cr_b.commit()
                 fresh_reads.clear()
-                cr_a.commit()  # B committed after A's snapshot: A reads the head in a new transaction
+                api.Environment(cr_a, SUPERUSER_ID, {})["kundekartotek.audit.log"].flush_model()
+                # B committed after A's snapshot: A reads the head in a new transaction
                 self.assertEqual(len(fresh_reads), 1)
+                cr_a.commit()
             finally:
                 cr_a.close()
                 cr_b.close()
