@@ -367,18 +367,26 @@ class KundekartotekAuditLog(models.Model):
         chained by the next commit or the scheduled job.
         """
         chained = 0
-        for _round in range(rounds):
-            # A cursor per round: leaving the block commits what the round chained (and ends the lock).
-            with self.env.registry.cursor() as cr:
-                # A new cursor sets REPEATABLE READ again on the pooled connection.
-                cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-                cr.execute(SQL("SELECT EXISTS (SELECT FROM %s WHERE NOT rejected)", SQL.identifier(QUEUE_TABLE)))
-                if not cr.fetchone()[0]:
+        with self.env.registry.cursor() as cr:
+            # A new cursor sets REPEATABLE READ again on the pooled connection.
+            cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            Log = api.Environment(cr, SUPERUSER_ID, {})[self._name]
+            for _round in range(rounds):
+                # One statement: is anything queued, and if so, is the chain free (the lock is taken only then).
+                cr.execute(
+                    SQL(
+                        "SELECT pg_try_advisory_xact_lock(%s) WHERE EXISTS (SELECT FROM %s WHERE NOT rejected)",
+                        CHAIN_LOCK,
+                        SQL.identifier(QUEUE_TABLE),
+                    )
+                )
+                row = cr.fetchone()
+                if not row or not row[0]:
                     break
-                cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", CHAIN_LOCK))
-                if not cr.fetchone()[0]:
-                    break
-                chained += api.Environment(cr, SUPERUSER_ID, {})[self._name]._kk_chain_queue()
+                chained += Log._kk_chain_queue()
+                # The sealer's own cursor, never a request's: each round's chaining is committed (and the lock
+                # released) before it looks again.
+                cr.commit()  # pylint: disable=invalid-commit
         return chained
 
     def _kk_chain_queue(self):
@@ -387,22 +395,30 @@ class KundekartotekAuditLog(models.Model):
         verification finds them."""
         cr = self.env.cr
         Seal = self.env["kundekartotek.audit.seal"]
-        head = Seal._kk_read_head(cr)
-        if not head[0] and self._kk_reseal():
-            head = Seal._kk_read_head(cr)
+        # The head and the oldest queued entries in one statement (every round trip is made under the lock).
         cr.execute(
             SQL(
-                "SELECT id, partner_id, entry, signature FROM %s WHERE NOT rejected ORDER BY id LIMIT %s",
+                """SELECT head.sequence, head.entry_hash, head.signature,
+                          (SELECT json_agg(json_build_array(q.id, q.partner_id, q.entry, q.signature) ORDER BY q.id)
+                             FROM (SELECT * FROM %s WHERE NOT rejected ORDER BY id LIMIT %s) AS q)
+                     FROM (SELECT) AS one
+                LEFT JOIN (%s) AS head ON TRUE""",
                 SQL.identifier(QUEUE_TABLE),
                 SEAL_BATCH,
+                Seal._kk_head_query(),
             )
         )
-        entries, taken, rejected = self._kk_queued_entries(cr.fetchall())
+        *head, rows = cr.fetchone()
+        if not head[0]:
+            head = (0, GENESIS, "")
+            if self._kk_reseal():
+                head = Seal._kk_read_head(cr)
+        entries, taken, rejected = self._kk_queued_entries(rows or [])
         if rejected:
             cr.execute(SQL("UPDATE %s SET rejected = TRUE WHERE id = ANY(%s)", SQL.identifier(QUEUE_TABLE), rejected))
             _logger.warning("The audit trail's queue holds %s entries it did not write: not chained.", len(rejected))
         if entries:
-            self._kk_chain(entries, head, taken=taken)
+            self._kk_chain(entries, tuple(head), taken=taken)
         return len(entries)
 
     def _kk_queued_entries(self, rows):
