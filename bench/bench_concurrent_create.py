@@ -6,7 +6,8 @@
 Builds two databases with the dev scripts' helpers (``dev/common.sh``): one with kundekartotek, one with only
 ``contacts`` and ``account`` (the anchor), starts an Odoo server (threaded) for each on a free localhost port, and
 lets N client processes create customers (``customer_rank=1``) at the same time, first on the anchor, then on the
-module's database. Prints duplicates, lost creations, seconds and customers per second for both, and the ratio.
+module's database. Prints duplicates, lost creations, seconds and customers per second for both, and the ratio, and
+checks the module's audit chain with its own verification (the *Verify* button's method).
 
     python3 bench/bench_concurrent_create.py                 # 8 clients, 2000 customers
     python3 bench/bench_concurrent_create.py --clients 4 --customers 400 --keep   # keep the databases
@@ -167,8 +168,14 @@ def measure(url, db, clients, customers, label):
         db, uid, PASSWORD, "res.partner", "search_read", [[("name", "=like", f"{prefix} %")]], {"fields": ["ref"]}
     )
     refs = collections.Counter(record["ref"] for record in stored if record["ref"])
+    chain = None
+    if label == "kundekartotek":
+        # Entries are chained right after each commit: once the clients are done, the chain holds every one.
+        check = models.execute_kw(db, uid, PASSWORD, "kundekartotek.audit.log", "action_verify_chain", [[]])
+        chain = (check["params"]["type"] == "success", check["params"]["message"])
     return {
         "label": label,
+        "chain": chain,
         "created": len(stored),
         "lost": customers - len(stored),
         "errors": len(errors),
@@ -193,6 +200,8 @@ def report(result, numbered):
             f"numbers {result['first_last'][0]} .. {result['first_last'][1]}"
         )
     print(f"    {result['seconds']:.1f} s, {result['per_second']:.1f} customers/s")
+    if result["chain"]:
+        print(f"    audit chain: {result['chain'][1]}")
 
 
 def main():
@@ -233,7 +242,8 @@ def main():
 
     if not args.keep:
         bash(f"dropdb --if-exists {anchor_db}; dropdb --if-exists {module_db}", log)
-    failed = results["kundekartotek"]["duplicates"] or results["kundekartotek"]["lost"]
+    module = results["kundekartotek"]
+    failed = module["duplicates"] or module["lost"] or not module["chain"][0]
     return 1 if failed else 0
 
 
