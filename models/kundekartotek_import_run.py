@@ -633,7 +633,8 @@ class KundekartotekImportRun(models.Model):
             else:
                 to_create += 1
                 if not problems:
-                    search = vals
+                    # As kk_upsert will create it: a customer, so the policy applies to persons too.
+                    search = dict(vals, customer_rank=vals.get("customer_rank") or 1)
             checked.append((row_number, row_issues, search, self._kk_credit_issues(vals, matches)))
         searched = [search for _row, _before, search, _after in checked if search is not None]
         duplicates = iter(self._kk_duplicate_issues(searched))

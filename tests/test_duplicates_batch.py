@@ -179,3 +179,14 @@ class TestDryRunSearchesOnce(DuplicatesCommon):
         self.assertEqual(len(statements), 1)
         self.assertEqual(run.checked_create_count, 20)
         self.assertEqual([(issue.row, issue.value, issue.problem) for issue in run.issue_ids], expected)
+
+    def test_the_dry_run_reports_a_person_the_import_would_warn_about(self):
+        """A row without an organisation number is a person: the import creates it as a customer, so the duplicate
+        policy applies to it, and the dry run says so too."""
+        person = self.Partner.create({"name": "Per Fjellheim", "email": "per@fjellheim.example", "zip": "0150"})
+        run, statements = self._dry_run([["Per Fjellheim", "", "per@fjellheim.example", "0150"]])
+        self.assertEqual(len(statements), 1)
+        self.assertEqual(
+            [issue.problem for issue in run.issue_ids],
+            [f"Possible duplicate of customer {person.id}: email, name_exact, postcode"],
+        )
