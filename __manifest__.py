@@ -84,6 +84,7 @@
         "data/ir_cron_import.xml",
         "data/kundekartotek_import_template_data.xml",
         "views/kundekartotek_import_views.xml",
+        "views/res_config_settings_import_views.xml",
         "data/ir_cron_backup.xml",
         "views/res_config_settings_backup_views.xml",
         "data/ir_cron_duplicates.xml",

@@ -65,6 +65,8 @@ from . import res_config_settings_backup
 from . import res_partner_apps
 from . import res_company_duplicates
 from . import res_config_settings_duplicates
+from . import res_company_import
+from . import res_config_settings_import
 from . import res_partner_duplicates
 from . import kundekartotek_duplicate_pair
 from . import account_move_opening

@@ -602,7 +602,9 @@ class KundekartotekImportRun(models.Model):
             "external": _("external reference"),
         }
         seen = {}
-        issues = []
+        # Per row: the issues before its possible duplicates, the values to search them for (None: not searched),
+        # and the issues after; the duplicates of all new rows are searched for at once.
+        checked = []
         to_create = to_update = 0
         for row_number, vals, external, problems, _warnings in converted:
             row_issues = list(problems)
@@ -622,6 +624,7 @@ class KundekartotekImportRun(models.Model):
             matches = set()
             for key, value in row_keys:
                 matches |= existing[key].get(value, set())
+            search = None
             if len(matches) > 1:
                 message = _("The row's keys name different customers (ids %(ids)s).", ids=sorted(matches))
                 row_issues.append({"column": "", "value": "", "problem": message})
@@ -630,8 +633,14 @@ class KundekartotekImportRun(models.Model):
             else:
                 to_create += 1
                 if not problems:
-                    row_issues += self._kk_duplicate_issues(vals)
-            row_issues += self._kk_credit_issues(vals, matches)
+                    # As kk_upsert will create it: a customer, so the policy applies to persons too.
+                    search = dict(vals, customer_rank=vals.get("customer_rank") or 1)
+            checked.append((row_number, row_issues, search, self._kk_credit_issues(vals, matches)))
+        searched = [search for _row, _before, search, _after in checked if search is not None]
+        duplicates = iter(self._kk_duplicate_issues(searched))
+        issues = []
+        for row_number, before, search, after in checked:
+            row_issues = before + (next(duplicates) if search is not None else []) + after
             issues += [dict(issue, row=row_number, stage="dry_run") for issue in row_issues]
         return issues, to_create, to_update
 
@@ -669,21 +678,26 @@ class KundekartotekImportRun(models.Model):
                 existing["external"][ref.ref] = {ref.partner_id.id}
         return existing
 
-    def _kk_duplicate_issues(self, vals):
-        """Possible duplicates of a new customer, from the duplicate detection's hook (none until it is installed)."""
+    def _kk_duplicate_issues(self, vals_list):
+        """The possible duplicates of new customers in the register, one list of issues per values, from one search
+        of the duplicate policy for all of them."""
+        # The policy's search itself, not the upsert's: the upsert remembers its answer for the create that follows,
+        # and a dry run creates nothing (its answer must not stand in for the import's own search).
+        answers = self.env["res.partner"]._kk_policy_duplicates_many(vals_list)
         return [
-            {
-                "column": "",
-                "value": vals.get("name", ""),
-                "problem": _(
-                    "Possible duplicate of customer %(id)s: %(reasons)s",
-                    id=duplicate["id"],
-                    reasons=", ".join(duplicate.get("reasons") or []),
-                ),
-            }
-            # The policy's search itself, not the upsert's: the upsert remembers its answer for the create that
-            # follows, and a dry run creates nothing (its answer must not stand in for the import's own search).
-            for duplicate in self.env["res.partner"]._kk_policy_duplicates(vals)[1]
+            [
+                {
+                    "column": "",
+                    "value": vals.get("name", ""),
+                    "problem": _(
+                        "Possible duplicate of customer %(id)s: %(reasons)s",
+                        id=duplicate["id"],
+                        reasons=", ".join(duplicate.get("reasons") or []),
+                    ),
+                }
+                for duplicate in found
+            ]
+            for vals, (_policy, found) in zip(vals_list, answers, strict=True)
         ]
 
     def _kk_credit_issues(self, vals, matches):

@@ -16,6 +16,7 @@ from ..lib import tabular
 from ..lib.identifiers import compact_orgnr, is_ascii_digits
 from .account_move_opening import OPENING_FLAG
 from .kundekartotek_import_run import _Row
+from .res_company_import import OPENING_ACCOUNT_DOMAIN
 from .transaction_flags import transaction_flag
 
 _logger = logging.getLogger(__name__)
@@ -49,10 +50,10 @@ class KundekartotekImportRun(models.Model):
         store=True,
         readonly=False,
         check_company=True,
-        domain="[('account_type', 'not in', ('asset_receivable', 'liability_payable', 'off_balance'))]",
-        help="The counter-account of the open items. Default: the account Odoo balances its own opening balance "
-        "with (2099 in the Norwegian chart). Choose a clearing account when the general ledger's opening balance "
-        "already holds the receivables in total.",
+        domain=OPENING_ACCOUNT_DOMAIN,
+        help="The counter-account of the open items. Default: the company's opening-balance account in the "
+        "settings, else the account Odoo balances its own opening balance with (2099 in the Norwegian chart). Choose "
+        "a clearing account when the general ledger's opening balance already holds the receivables in total.",
     )
     opening_journal_id = fields.Many2one(
         "account.journal",
@@ -79,6 +80,8 @@ class KundekartotekImportRun(models.Model):
             company = run.company_id or self.env.company
             if run.kind == "opening":
                 Account, Journal = self.env["account.account"], self.env["account.journal"]
+                if not account or company not in account.company_ids:
+                    account = company.kk_opening_account_id
                 if not account or company not in account.company_ids:
                     account = Account.search(
                         [*Account._check_company_domain(company), ("account_type", "=", "equity_unaffected")], limit=1

@@ -185,16 +185,19 @@ class ResPartner(models.Model):
 
     # Upsert --------------------------------------------------------------------------------------------------------
     @api.model
-    def _kk_upsert_duplicates(self, vals):
-        """Likely duplicates of a customer about to be created: a list of ``{"id", "score", "reasons"}``, reported
-        as warnings. The company's duplicate policy decides (res_partner_duplicates.py): none under *allow*; under
-        *refuse*, ``create`` itself refuses the record, which then answers ``error``.
+    def _kk_upsert_duplicates(self, vals_list):
+        """Likely duplicates of the customers about to be created, one list of ``{"id", "score", "reasons"}`` per
+        values, reported as warnings; one search for all of them (``_kk_policy_duplicates_many``). The company's
+        duplicate policy decides (res_partner_duplicates.py): none under *allow*; under *refuse*, ``create`` itself
+        refuses the record, which then answers ``error``.
 
-        The answer is remembered for the ``create`` of the same values that follows in this transaction, which would
+        Each answer is remembered for the ``create`` of the same values that follows in this transaction, which would
         otherwise search the register a second time (see :meth:`_kk_dup_recall`)."""
-        result = self._kk_policy_duplicates(vals)
-        self.env.cr.precommit.data.setdefault(DUP_MEMO, {})[self._kk_dup_memo_key(vals)] = result
-        return result[1]
+        answers = self._kk_policy_duplicates_many(vals_list)
+        memo = self.env.cr.precommit.data.setdefault(DUP_MEMO, {})
+        for vals, answer in zip(vals_list, answers, strict=True):
+            memo[self._kk_dup_memo_key(vals)] = answer
+        return [found for _policy, found in answers]
 
     @api.model
     def _kk_dup_memo_key(self, vals):
@@ -253,7 +256,8 @@ class ResPartner(models.Model):
             status = "updated" if changes else "unchanged"
         else:
             create_vals = dict(vals, customer_rank=vals.get("customer_rank") or 1)
-            warnings = self._kk_upsert_new_warnings(vals, source, create_vals)
+            duplicates = self._kk_upsert_duplicates([create_vals])[0]
+            warnings = self._kk_upsert_new_warnings(vals, source, duplicates)
             partner = self.create(create_vals)
             status = "created"
         if source and "external_ref" not in matched_by:
@@ -307,12 +311,15 @@ class ResPartner(models.Model):
                 result.update(id=partner, status="updated" if changes else "unchanged")
             else:
                 create_vals = dict(vals, customer_rank=vals.get("customer_rank") or 1)
-                result["warnings"] = self._kk_upsert_new_warnings(vals, source, create_vals)
-                to_create.append((result, create_vals))
+                to_create.append((result, create_vals, vals, source))
             if source and "external_ref" not in matched_by:
                 to_link.append((result, source, ref))
-        created = self.create([create_vals for _result, create_vals in to_create])
-        for (result, _vals), partner in zip(to_create, created, strict=True):
+        # The new customers' duplicates in one search (none of them is created before the others are searched for).
+        duplicates = self._kk_upsert_duplicates([create_vals for _result, create_vals, _vals, _source in to_create])
+        for (result, _create_vals, vals, source), found in zip(to_create, duplicates, strict=True):
+            result["warnings"] = self._kk_upsert_new_warnings(vals, source, found)
+        created = self.create([create_vals for _result, create_vals, _vals, _source in to_create])
+        for (result, _create_vals, _vals, _source), partner in zip(to_create, created, strict=True):
             result.update(id=partner, status="created")
         if to_link:
             self.env["kundekartotek.external.ref"].create(
@@ -397,7 +404,8 @@ class ResPartner(models.Model):
         return found
 
     @api.model
-    def _kk_upsert_new_warnings(self, vals, source, create_vals):
+    def _kk_upsert_new_warnings(self, vals, source, duplicates):
+        """The warnings of a new customer: no key to find it by again, and its likely ``duplicates``."""
         warnings = []
         if not source and not any(vals.get(key) for key in MATCH_FIELDS):
             warnings.append(
@@ -413,7 +421,7 @@ class ResPartner(models.Model):
                 score=duplicate.get("score"),
                 reasons=", ".join(duplicate.get("reasons") or []),
             )
-            for duplicate in self._kk_upsert_duplicates(create_vals)
+            for duplicate in duplicates
         ]
         return warnings
 

@@ -25,6 +25,10 @@ TRIGRAM_THRESHOLD = 0.4
 # name is among the most similar ones; without it, the names sharing the most words come first, ties by id. Exact
 # keys (orgnr, e-mail, phone …) and the same name key are never capped.
 NAME_CANDIDATES = 50
+# Customers whose candidates one statement finds. Planning is paid once per statement, so a hundred customers cost
+# little more per customer than a thousand; above a few hundred, the statement's estimated cost passes PostgreSQL's
+# jit_above_cost (100 000 by default) and compiling it takes longer than running it (60 ms at 500 customers).
+SEARCH_BATCH = 100
 
 
 @functools.lru_cache(maxsize=20000)
@@ -143,12 +147,17 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Apply the company's duplicate policy to new customers (see docs/architecture.md, "Duplicates")."""
+        """Apply the company's duplicate policy to new customers (see docs/architecture.md, "Duplicates").
+
+        The answers ``kk_upsert`` found just before are taken (``_kk_dup_recall``); the other values are searched
+        for together, in one search (``_kk_policy_duplicates_many``)."""
         route = self._kk_duplicate_route()
-        warnings = []
-        for vals in vals_list:
-            found = self._kk_policy_check(vals, route)
-            warnings.append(found)
+        answers = [self._kk_dup_recall(vals) for vals in vals_list]
+        missing = [index for index, answer in enumerate(answers) if answer is None]
+        searched = self._kk_policy_duplicates_many([vals_list[index] for index in missing]) if missing else []
+        for index, answer in zip(missing, searched, strict=True):
+            answers[index] = answer
+        warnings = [self._kk_policy_check(vals, route, answer) for vals, answer in zip(vals_list, answers, strict=True)]
         partners = super().create(vals_list)
         for partner, found in zip(partners, warnings, strict=True):
             if found:
@@ -181,35 +190,66 @@ class ResPartner(models.Model):
 
         Returns ``[{"id": int, "score": float, "reasons": [reason codes]}]``, at most ``limit``, never one of
         ``self`` (the record being edited). On a single record, ``vals`` are read over its current values, as a
-        write would leave them. Only top-level partners (no parent) of the companies the user works in, and shared
-        ones, are compared; the fødselsnummer only for users who may read it. Candidates come from indexes (exact
-        keys, then the name's trigrams or its fallback), so the check stays fast on a large register; they are then
-        scored by ``lib.duplicates``.
+        write would leave them. The search of :meth:`_kk_likely_duplicates_many`, for one customer.
         """
-        may_read_id = self.env.su or self.env.user.has_group(PERSONAL_ID_GROUP)
-        checked = [name for name in CHECKED_FIELDS if may_read_id or name != "fodselsnummer"]
         values = {}
         if len(self) == 1:
-            values = {name: self[name] for name in checked}
+            values = {name: self[name] for name in CHECKED_FIELDS if name != "fodselsnummer"}
+            if self._kk_may_compare_personal_id():
+                values["fodselsnummer"] = self.fodselsnummer
             values.update(is_company=self.is_company, company_id=self.company_id.id)
-        values.update({key: value for key, value in vals.items() if key in (*checked, "is_company", "company_id")})
-        subject = self._kk_dup_subject(values)
-        query = self._kk_candidate_query(subject, values.get("company_id"))
+        values.update(vals)
+        return self._kk_likely_duplicates_many([values], limit=limit)[0]
+
+    def _kk_likely_duplicates_many(self, vals_list, limit=5):
+        """The likely duplicates of each customer described by ``vals_list`` (create values): one list per values,
+        each as :meth:`_kk_likely_duplicates` returns it, never one of ``self``.
+
+        One search per ``SEARCH_BATCH`` customers, not one per customer: a single statement finds the candidates of
+        all of them and reads their values (``_kk_candidate_query``, ``_kk_dup_partner_dicts``), and each customer is
+        scored against its own candidates by ``lib.duplicates``. A search of one customer costs about as much to plan
+        as to run, and an import or an upsert searches for every new customer. Only top-level partners (no parent)
+        of each customer's company (else the user's current one), and shared ones, are compared; the fødselsnummer
+        only for users who may read it; only partners the user may read are returned.
+        """
+        may_read_id = self._kk_may_compare_personal_id()
+        compared = {name for name in CHECKED_FIELDS if may_read_id or name != "fodselsnummer"}
+        compared |= {"is_company", "company_id"}
+        results = []
+        for start in range(0, len(vals_list), SEARCH_BATCH):
+            subjects = []
+            for vals in vals_list[start : start + SEARCH_BATCH]:
+                values = {key: value for key, value in vals.items() if key in compared}
+                subjects.append((self._kk_dup_subject(values), values.get("company_id")))
+            results += self._kk_score_candidates(subjects, limit)
+        return results
+
+    def _kk_may_compare_personal_id(self):
+        """Whether the search compares fødselsnumre: for users who may read them (else a warning or a refusal would
+        tell whether a number is known)."""
+        return self.env.su or self.env.user.has_group(PERSONAL_ID_GROUP)
+
+    def _kk_score_candidates(self, subjects, limit):
+        """The likely duplicates of each of ``subjects`` (``(lib keys, company id)``), from one candidate search."""
+        found = [[] for _subject in subjects]
+        query = self._kk_candidate_query(subjects)
         if query is None:
-            return []
-        found = []
-        # The candidates and their values in one statement: this runs for every new customer.
+            return found
+        # The candidates and their values in one statement, each with the subjects it is a candidate of.
         for candidate in self._kk_dup_partner_dicts(query):
             if candidate["id"] in self.ids:
                 continue
-            score, reasons = dup.score_pair(subject, candidate)
-            if dup.is_likely(score):
-                found.append({"id": candidate["id"], "score": score, "reasons": reasons})
-        found.sort(key=lambda row: (-row["score"], row["id"]))
-        if found and not self.env.su:
-            visible = set(self.browse([row["id"] for row in found])._filtered_access("read").ids)
-            found = [row for row in found if row["id"] in visible]
-        return found[:limit]
+            for index in candidate["subjects"]:
+                score, reasons = dup.score_pair(subjects[index][0], candidate)
+                if dup.is_likely(score):
+                    found[index].append({"id": candidate["id"], "score": score, "reasons": reasons})
+        if not self.env.su:
+            ids = {row["id"] for rows in found for row in rows}
+            visible = set(self.browse(sorted(ids))._filtered_access("read").ids) if ids else set()
+            found = [[row for row in rows if row["id"] in visible] for rows in found]
+        for rows in found:
+            rows.sort(key=lambda row: (-row["score"], row["id"]))
+        return [rows[:limit] for rows in found]
 
     @api.model
     def _kk_dup_subject(self, values):
@@ -230,113 +270,146 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _kk_dup_scope(self, company_id=None, alias="p"):
-        """SQL condition: top-level, active partners shared or of the given company (else the current company)."""
-        companies = [company_id or self.env.company.id]
-        return SQL(
-            "%(p)s.active AND %(p)s.parent_id IS NULL AND (%(p)s.company_id IS NULL OR %(p)s.company_id = ANY(%(c)s))",
-            p=SQL.identifier(alias),
-            c=companies,
-        )
+    def _kk_dup_scope(self, company):
+        """SQL condition on ``p``: top-level, active partners shared or of ``company`` (an SQL expression)."""
+        return SQL("p.active AND p.parent_id IS NULL AND (p.company_id IS NULL OR p.company_id = %s)", company)
 
     @api.model
     def _kk_candidate_ids(self, subject, company_id=None, exclude=(), trigram=None):
         """Ids of partners sharing an exact key with ``subject``, its name key, or a similar name in its postcode
         (see :meth:`_kk_candidate_query`)."""
-        query = self._kk_candidate_query(subject, company_id, trigram)
+        query = self._kk_candidate_query([(subject, company_id)], trigram)
         if query is None:
             return []
         self.env.cr.execute(query)
         return [row[0] for row in self.env.cr.fetchall() if row[0] not in exclude]
 
     @api.model
-    def _kk_candidate_query(self, subject, company_id=None, trigram=None):
-        """The query of the ids of partners sharing an exact key with ``subject``, its name key, or a similar name in
-        its postcode (through indexes), or None when ``subject`` has nothing to look for.
+    def _kk_candidate_query(self, subjects, trigram=None):
+        """The query of rows ``(partner id, subject index)``: for each of ``subjects`` (``(lib keys, company id)``,
+        the company None for the user's current one), the partners sharing an exact key with it, its name key, or a
+        similar name in its postcode (through indexes); None when no subject has anything to look for.
 
-        With pg_trgm a similar name is a trigram similarity of at least ``TRIGRAM_THRESHOLD``; without it (or with
-        ``trigram=False``, which the tests use to force it) a shared name word.
+        One statement for all subjects: their keys as a ``VALUES`` list joined ``LATERAL`` to the conditions, so
+        PostgreSQL plans it once and runs it per subject with index scans. A key a subject lacks is NULL (or an
+        empty list), which no partner equals. With pg_trgm a similar name is a trigram similarity of at least
+        ``TRIGRAM_THRESHOLD``, at most ``NAME_CANDIDATES`` of them, the most similar first; without it (or with
+        ``trigram=False``, which the tests use to force it) a shared name word, the most shared words first.
         """
         self.env["res.partner"].flush_model()
         self.env["res.partner.bank"].flush_model()
-        scope = self._kk_dup_scope(company_id)
-        phones = sorted(subject["phones"])
-        exact = [
-            SQL("p.company_registry = %s", subject["orgnr"]) if subject["orgnr"] else None,
-            SQL("p.vat = %s", subject["vat"]) if subject["vat"] else None,
-            SQL("p.kk_dup_email = %s", subject["email"]) if subject["email"] else None,
-            SQL("p.kk_dup_phone = ANY(%s)", phones) if phones else None,
-            SQL("p.kk_dup_mobile = ANY(%s)", phones) if phones else None,
-            SQL("p.fodselsnummer = %s", subject["fodselsnummer"]) if subject["fodselsnummer"] else None,
-        ]
-        key = subject["name"]["key"]
-        if key:
-            # Without a shared exact key, a pair is likely only with the same company name (same key) or nearly the
-            # same name at the same address (lib.duplicates): so names are looked for there and nowhere else.
-            exact.append(SQL("p.kk_dup_key = %s", key))
+        rows = []
+        for index, (subject, company_id) in enumerate(subjects):
+            if not (
+                subject["orgnr"]
+                or subject["vat"]
+                or subject["email"]
+                or subject["phones"]
+                or subject["fodselsnummer"]
+                or subject["name"]["key"]
+            ):
+                continue
+            key = subject["name"]["key"] or None
+            rows.append(
+                SQL(
+                    "(%s::int, %s::int, %s::text, %s::text, %s::text, %s::text[], %s::text, %s::text, %s::text,"
+                    " %s::text[])",
+                    index,
+                    company_id or self.env.company.id,
+                    subject["orgnr"] or None,
+                    subject["vat"] or None,
+                    subject["email"] or None,
+                    sorted(subject["phones"]),
+                    subject["fodselsnummer"] or None,
+                    key,
+                    (subject["zip"] or None) if key else None,
+                    list(subject["name"]["tokens"]) if key else [],
+                )
+            )
+        if not rows:
+            return None
+        scope = self._kk_dup_scope(SQL("s.company"))
         # The exact keys in one scan (PostgreSQL ORs their indexes): a UNION of one SELECT per key costs more to plan
-        # than to run, and this runs for every new customer.
-        exact = [condition for condition in exact if condition]
-        queries = []
-        if exact:
-            queries.append(SQL("SELECT p.id FROM res_partner p WHERE (%s) AND %s", SQL(" OR ").join(exact), scope))
-        if key:
-            if subject["zip"] and trigram is None:
+        # than to run. Without a shared exact key, a pair is likely only with the same company name (same key) or
+        # nearly the same name at the same address (lib.duplicates): so names are looked for there and nowhere else.
+        queries = [
+            SQL(
+                "SELECT p.id FROM res_partner p WHERE (p.company_registry = s.orgnr OR p.vat = s.vat"
+                " OR p.kk_dup_email = s.email OR p.kk_dup_phone = ANY(s.phones) OR p.kk_dup_mobile = ANY(s.phones)"
+                " OR p.kk_dup_key = s.key) AND %s",
+                scope,
+            )
+        ]
+        if any(subject["fodselsnummer"] for subject, _company in subjects):
+            # Not indexed: a SELECT of its own, run only for the subjects that have one (a one-time filter).
+            queries.append(
+                SQL("SELECT p.id FROM res_partner p WHERE s.fnr IS NOT NULL AND p.fodselsnummer = s.fnr AND %s", scope)
+            )
+        if any(subject["zip"] and subject["name"]["key"] for subject, _company in subjects):
+            if trigram is None:
                 trigram = self._kk_has_trigram()
-            if subject["zip"] and trigram:
+            if trigram:
                 # similarity() rather than the operator: the postcode's index finds the few partners to compare.
                 queries.append(
                     SQL(
-                        "(SELECT p.id FROM res_partner p WHERE p.zip = %(zip)s AND similarity(p.kk_dup_key, %(key)s)"
-                        " >= %(floor)s AND %(scope)s ORDER BY similarity(p.kk_dup_key, %(key)s) DESC, p.id"
+                        "(SELECT p.id FROM res_partner p WHERE p.zip = s.zip AND similarity(p.kk_dup_key, s.key)"
+                        " >= %(floor)s AND %(scope)s ORDER BY similarity(p.kk_dup_key, s.key) DESC, p.id"
                         " LIMIT %(cap)s)",
-                        zip=subject["zip"],
-                        key=key,
                         floor=TRIGRAM_THRESHOLD,
                         scope=scope,
                         cap=NAME_CANDIDATES,
                     )
                 )
-            elif subject["zip"]:
+            else:
                 # Without pg_trgm, the names sharing the most words come first.
                 queries.append(
                     SQL(
-                        "(SELECT p.id FROM res_partner p WHERE p.zip = %(zip)s"
-                        " AND string_to_array(p.kk_dup_key, ' ') && %(tokens)s AND %(scope)s"
+                        "(SELECT p.id FROM res_partner p WHERE p.zip = s.zip"
+                        " AND string_to_array(p.kk_dup_key, ' ') && s.tokens AND %(scope)s"
                         " ORDER BY cardinality(ARRAY(SELECT unnest(string_to_array(p.kk_dup_key, ' '))"
-                        " INTERSECT SELECT unnest(%(tokens)s))) DESC, p.id LIMIT %(cap)s)",
-                        zip=subject["zip"],
-                        tokens=list(subject["name"]["tokens"]),
+                        " INTERSECT SELECT unnest(s.tokens))) DESC, p.id LIMIT %(cap)s)",
                         scope=scope,
                         cap=NAME_CANDIDATES,
                     )
                 )
-        if not queries:
-            return None
-        return SQL(" UNION ").join(queries)
+        return SQL(
+            "SELECT c.id, s.subject FROM (VALUES %s) AS s(subject, company, orgnr, vat, email, phones, fnr, key, zip,"
+            " tokens) CROSS JOIN LATERAL (%s) AS c",
+            SQL(", ").join(rows),
+            SQL(" UNION ").join(queries),
+        )
 
     @api.model
     def _kk_dup_partner_dicts(self, ids):
-        """The lib's keys of partners ``ids`` (a list, or a query of ids), read in one query (bank accounts
-        aggregated)."""
-        wanted = SQL("p.id IN (%s)", ids) if isinstance(ids, SQL) else SQL("p.id = ANY(%s)", list(ids))
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.id, p.name, p.is_company, p.company_registry, p.fodselsnummer, p.vat, p.email, p.phone,
-                       p.mobile, p.street, p.zip, c.code,
-                       ARRAY(SELECT b.sanitized_acc_number FROM res_partner_bank b WHERE b.partner_id = p.id)
-                  FROM res_partner p
-             LEFT JOIN res_country c ON c.id = p.country_id
-                 WHERE %s
-                """,
-                wanted,
-            )
+        """The lib's keys of partners ``ids`` read in one query (bank accounts aggregated): ``ids`` a list of ids, or
+        a query of rows ``(partner id, subject index)`` (:meth:`_kk_candidate_query`), and then each dict also holds
+        ``subjects``, the indexes of the subjects the partner is a candidate of."""
+        columns = SQL(
+            "p.id, p.name, p.is_company, p.company_registry, p.fodselsnummer, p.vat, p.email, p.phone, p.mobile,"
+            " p.street, p.zip, c.code,"
+            " ARRAY(SELECT b.sanitized_acc_number FROM res_partner_bank b WHERE b.partner_id = p.id)"
         )
+        if isinstance(ids, SQL):
+            query = SQL(
+                "SELECT %s, w.subjects FROM (SELECT q.id, array_agg(q.subject) AS subjects FROM (%s) AS q(id, subject)"
+                " GROUP BY q.id) AS w JOIN res_partner p ON p.id = w.id LEFT JOIN res_country c ON c.id = p.country_id",
+                columns,
+                ids,
+            )
+        else:
+            query = SQL(
+                "SELECT %s, NULL FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id"
+                " WHERE p.id = ANY(%s)",
+                columns,
+                list(ids),
+            )
+        self.env.cr.execute(query)
         result = []
         for row in self.env.cr.fetchall():
             keys = dict(_partner_keys(row[1:12], tuple(row[12] or ())))
             keys["id"] = row[0]
+            if row[13] is not None:
+                keys["subjects"] = row[13]
             result.append(keys)
         return result
 
@@ -446,24 +519,38 @@ class ResPartner(models.Model):
     def _kk_policy_duplicates(self, vals):
         """``(policy, likely duplicates)`` for creating ``vals``: the company's policy, and the duplicates it acts on
         (none under *allow*, or when ``vals`` is not a new customer the policy covers)."""
-        if not vals.get("name") or not self._kk_is_new_customer(vals):
-            return "allow", []
-        # The company's policy decides for every user who creates a customer (read in SQL, whatever their rights).
-        policy = self.env["res.company"]._kk_duplicate_policy_of(vals.get("company_id") or self.env.company.id)
-        if policy == "allow":
-            return policy, []
-        return policy, self.browse()._kk_likely_duplicates(vals, limit=3)
+        return self._kk_policy_duplicates_many([vals])[0]
 
     @api.model
-    def _kk_policy_check(self, vals, route):
+    def _kk_policy_duplicates_many(self, vals_list):
+        """:meth:`_kk_policy_duplicates` of each of ``vals_list``, with one duplicate search for all of them."""
+        answers = [("allow", [])] * len(vals_list)
+        searched = []
+        for index, vals in enumerate(vals_list):
+            if not vals.get("name") or not self._kk_is_new_customer(vals):
+                continue
+            # The company's policy decides for every user who creates a customer (read in SQL, whatever their
+            # rights).
+            policy = self.env["res.company"]._kk_duplicate_policy_of(vals.get("company_id") or self.env.company.id)
+            if policy != "allow":
+                answers[index] = (policy, [])
+                searched.append(index)
+        found = self.browse()._kk_likely_duplicates_many([vals_list[index] for index in searched], limit=3)
+        for index, duplicates in zip(searched, found, strict=True):
+            answers[index] = (answers[index][0], duplicates)
+        return answers
+
+    @api.model
+    def _kk_policy_check(self, vals, route, answer):
         """Apply the company's policy to one creation; return the likely duplicates to note on the new partner.
 
+        ``answer`` is the policy's ``(policy, likely duplicates)`` for ``vals`` (:meth:`_kk_policy_duplicates`).
         ``refuse`` raises outside the form; ``warn`` (and ``refuse`` on the form, where the user saw the warning)
         returns them for a chatter note; ``allow`` checks nothing. The search runs as the caller, not as superuser:
         the refusal names an existing customer, so it may only name one the caller may read, and it compares a
         fødselsnummer only for callers who may read those (else a refusal would tell whether a number is known).
         """
-        policy, found = self._kk_dup_recall(vals) or self._kk_policy_duplicates(vals)
+        policy, found = answer
         if not found:
             return []
         if policy == "refuse" and route != "form":

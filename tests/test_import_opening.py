@@ -9,7 +9,7 @@ import psycopg2
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.account_move_opening import OPENING_FLAG
@@ -36,6 +36,12 @@ class TestOpeningBalances(TransactionCase):
             cls.env, "manager", login="kk_opening_accountant", extra=["account.group_account_manager"]
         )
         cls.company = cls.env.company
+        cls.admin = make_role_user(
+            cls.env,
+            "manager",
+            login="kk_opening_settings_admin",
+            extra=["account.group_account_manager", "base.group_system"],
+        )
         norway = cls.env.ref("base.no")
         cls.orgnr = orgnr("93112233")
         Partner = cls.env["res.partner"]
@@ -103,6 +109,34 @@ class TestOpeningBalances(TransactionCase):
         self.assertEqual(run.kind, "opening")
         self.assertEqual(run.opening_account_id, self.company.get_unaffected_earnings_account())
         self.assertEqual(run.opening_journal_id.type, "general")
+
+    def test_the_companys_opening_balance_account_from_the_settings_is_proposed(self):
+        clearing = self.env["account.account"].create(
+            {"name": "IB kundefordringer (klarering)", "code": "1599", "account_type": "asset_current"}
+        )
+        settings = Form(self.env["res.config.settings"].with_user(self.admin))
+        settings.kk_opening_account_id = clearing
+        settings.save().execute()
+        self.assertEqual(self.company.kk_opening_account_id, clearing)
+        self.assertEqual(self._run(self.rows).opening_account_id, clearing)
+        # An account of another company is not proposed: the company's own default is.
+        other = self.env["res.company"].create({"name": "IB Annet AS"})
+        self.company.kk_opening_account_id = self.env["account.account"].create(
+            {
+                "name": "Fremmed",
+                "code": "1598",
+                "account_type": "asset_current",
+                "company_ids": [Command.set(other.ids)],
+            }
+        )
+        self.assertEqual(self._run(self.rows).opening_account_id, self.company.get_unaffected_earnings_account())
+
+    def test_the_setting_is_for_accounting_managers(self):
+        view = self.env["res.config.settings"].with_user(self.admin).get_views([(False, "form")])
+        self.assertIn('name="kk_opening_account_id"', view["views"]["form"]["arch"])
+        manager = make_role_user(self.env, "manager", login="kk_opening_settings_manager", extra=["base.group_system"])
+        view = self.env["res.config.settings"].with_user(manager).get_views([(False, "form")])
+        self.assertNotIn('name="kk_opening_account_id"', view["views"]["form"]["arch"])
 
     def test_dry_run_reports_each_problem_and_posts_nothing(self):
         rows = [
