@@ -34,6 +34,10 @@ SEAL_AFTER_COMMIT = "kundekartotek.audit.seal_after_commit"
 # Entries committed but not yet chained: a table of the chain's own (not a model: nothing but the chain reads or
 # writes it), written by the user's transaction, emptied by the sealer (see _kk_seal_queue).
 QUEUE_TABLE = "kundekartotek_audit_queue"
+# A transaction with at least this many entries (a batch: an import, a mass update) chains them itself, as before the
+# queue: queueing them would write and read every entry twice, and such transactions are few, so the lock they hold
+# to their commit delays little.
+CHAIN_IN_TRANSACTION = 200
 # A sealer chains at most this many entries per transaction, and looks again at most this many times per commit.
 SEAL_BATCH = 5000
 SEAL_ROUNDS = 10
@@ -284,14 +288,15 @@ class KundekartotekAuditLog(models.Model):
         """Precommit: hand this transaction's entries to the chain.
 
         A serving transaction only queues them (:meth:`_kk_queue`): it takes no lock and waits for nobody, and after
-        its commit it chains what is queued (:meth:`_kk_seal_after_commit`). Chaining in the transaction itself held
+        its commit it chains what is queued (:meth:`_kk_seal_after_commit`); one with :data:`CHAIN_IN_TRANSACTION`
+        entries or more chains them itself (:meth:`_kk_chain_own`). Chaining in the transaction itself held
         the chain lock from the precommit through the commit, so every writer waited for the commit of the one
         before: measured in docs/benchmarks.md, it kept concurrent creation at 0.69 of plain Odoo's speed.
         """
         pending = self.env.cr.precommit.data.pop(PENDING, [])
         if not pending:
             return
-        if self._kk_chains_at_commit():
+        if self._kk_chains_at_commit() or len(pending) >= CHAIN_IN_TRANSACTION:
             self._kk_chain_own(pending)
         else:
             self._kk_queue(pending)

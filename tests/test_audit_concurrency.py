@@ -15,7 +15,7 @@ from odoo.service.model import retrying
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models.kundekartotek_audit_log import CHAIN_LOCK
+from ..models.kundekartotek_audit_log import CHAIN_IN_TRANSACTION, CHAIN_LOCK, KundekartotekAuditLog
 from ..models.kundekartotek_audit_seal import KundekartotekAuditSeal
 from .committed_common import CommittedCase
 
@@ -290,6 +290,43 @@ class TestAuditChainConcurrency(CommittedCase):
             if row["res_id"] == shared.id and row["field_name"] == "city" and row["old_value"]
         ]
         self.assertEqual(changes, [("Oslo", "Alta"), ("Alta", "Bodø")])
+        self._assert_one_chain(rows)
+
+    def test_a_transaction_of_many_entries_chains_them_itself(self):
+        """A batch (an import, a mass update) chains its entries in its own transaction: queueing would write and
+        read each twice. Just below the size it queues them; at and above it chains them."""
+        paths = []
+        queue, chain_own = KundekartotekAuditLog._kk_queue, KundekartotekAuditLog._kk_chain_own
+
+        def queueing(log, pending):
+            paths.append(("queue", len(pending)))
+            return queue(log, pending)
+
+        def chaining(log, pending=()):
+            paths.append(("chain", len(pending)))
+            return chain_own(log, pending)
+
+        sizes = (CHAIN_IN_TRANSACTION - 1, CHAIN_IN_TRANSACTION, CHAIN_IN_TRANSACTION + 1)
+        with patch.object(KundekartotekAuditLog, "_kk_queue", queueing):
+            with patch.object(KundekartotekAuditLog, "_kk_chain_own", chaining):
+                for size in sizes:
+                    with self.registry.cursor() as cr:
+                        api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_append(
+                            [
+                                {
+                                    "res_model": "res.partner",
+                                    "action": "write",
+                                    "record_name": f"Parti {size}",
+                                    "field_name": "city",
+                                    "new_value": str(number),
+                                }
+                                for number in range(size)
+                            ]
+                        )
+        self.assertEqual(paths, [("queue", sizes[0]), ("chain", sizes[1]), ("chain", sizes[2])])
+        rows = self._committed()
+        self.assertEqual(len(rows), sum(sizes))
+        self.assertEqual(self._queued(), [])
         self._assert_one_chain(rows)
 
     def test_the_head_is_read_again_only_when_a_writer_committed_after_the_snapshot(self):
