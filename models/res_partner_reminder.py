@@ -184,6 +184,8 @@ class ResPartner(models.Model):
                 messages.update(batch.partner_id._kk_email_reminders())
             else:
                 messages.update(self._kk_note_letters(batch, pdfs))
+            # The batch's PDFs are in the filestore now: keep 5 000 customers' attachments out of the cache.
+            self.env["ir.attachment"].invalidate_model(["datas", "raw", "db_datas"])
         for reminder in reminders:
             # sudo: the log is not writable by the sender (a user may create reminders, not change them); linking
             # the message just posted to the record just created is the module's own bookkeeping.
