@@ -1,6 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
+from contextlib import contextmanager
 from unittest.mock import patch
 
 import psycopg2
@@ -179,6 +180,16 @@ class TestReminder(ReceivablesCommon):
             self._invoice(customer, amount * n, "2026-01-01", "2026-01-31")
         return customers
 
+    @contextmanager
+    def _wkhtmltopdf_calls(self):
+        """On the day of the run, wkhtmltopdf's calls counted (the real conversion runs)."""
+        Report = type(self.env["ir.actions.report"])
+        with (
+            freeze_time(DAY),
+            patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as run,
+        ):
+            yield run
+
     def _attachment_text(self, customer):
         attachment = (
             self.env["mail.message"]
@@ -190,11 +201,7 @@ class TestReminder(ReceivablesCommon):
 
     def test_a_batch_renders_its_pdfs_in_one_call_each_customer_gets_its_own(self):
         customers = self._batch_customers(3, amount=111)
-        Report = type(self.env["ir.actions.report"])
-        with (
-            freeze_time(DAY),
-            patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as run,
-        ):
+        with self._wkhtmltopdf_calls() as run:
             self._send(customers)
         self.assertEqual(run.call_count, 1)  # one wkhtmltopdf process for the three PDFs, not one each
         for n, customer in enumerate(customers, 1):
@@ -208,11 +215,9 @@ class TestReminder(ReceivablesCommon):
 
     def test_a_batch_that_cannot_be_split_renders_each_pdf_on_its_own(self):
         customers = self._batch_customers(2, amount=50)
-        Report = type(self.env["ir.actions.report"])
         ReminderReport = type(self.env["report.kundekartotek.report_reminder"])
         with (
-            freeze_time(DAY),
-            patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as run,
+            self._wkhtmltopdf_calls() as run,
             patch.object(ReminderReport, "_kk_split_pdf", return_value={}),
             mute_logger("odoo.addons.kundekartotek.report.report_reminder"),
         ):
@@ -224,11 +229,7 @@ class TestReminder(ReceivablesCommon):
 
     def test_letters_of_a_batch_are_rendered_in_one_call(self):
         customers = self._batch_customers(2, amount=70)
-        Report = type(self.env["ir.actions.report"])
-        with (
-            freeze_time(DAY),
-            patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as run,
-        ):
+        with self._wkhtmltopdf_calls() as run:
             action = self._send(customers, channel="letter")
         self.assertEqual(run.call_count, 1)
         reminders = self._reminders(customers[0]) + self._reminders(customers[1])
