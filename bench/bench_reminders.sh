@@ -5,7 +5,8 @@
 # Builds database kk_bench_reminders (no demo data) with kundekartotek, fills it once with bench/generate_receivables.py
 # (--customers customers, 12 receivable lines each, three years up to 2026-11-27; --regenerate rebuilds it), then
 # runs bench/reminders_measure.py: the reminder run of the list action on --overdue customers that have overdue
-# items, by e-mail, rolled back at the end.
+# items, by e-mail, rolled back at the end; first without wkhtmltopdf, then with it on --pdf-sample customers
+# (20 by default; --pdf-sample 0: all of them, the full run with its PDFs rendered in batches).
 source "$(dirname "$0")/../dev/common.sh"
 source "$(dirname "$0")/common.sh"
 CUSTOMERS=11000

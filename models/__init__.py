@@ -34,6 +34,7 @@ from . import res_company_reminder
 from . import res_config_settings_reminder
 from . import kundekartotek_reminder
 from . import res_partner_reminder
+from . import ir_actions_report
 from . import account_partial_reconcile
 from . import res_company_tiers
 from . import res_company_risk

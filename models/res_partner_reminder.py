@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, split_every
 
 REMINDER_GROUPS = "kundekartotek.group_user,kundekartotek.group_auditor"
+# Customers whose reminder PDFs go through one wkhtmltopdf call, and whose e-mails through one mail composer.
+REMINDER_BATCH = 100
 CHANNELS = ("email", "letter")
 
 
@@ -35,10 +37,12 @@ class ResPartner(models.Model):
             ["__count"],
         )
         counts = {partner.id: count for partner, count in groups}
-        last = self._kk_last_reminders(self.env.company)
+        # A dictionary, not a filter per partner: a run's mail renders this for a whole batch of customers.
+        last = {reminder.partner_id.id: reminder for reminder in self._kk_last_reminders(self.env.company)}
+        Reminder = self.env["kundekartotek.reminder"]
         for partner in self:
             partner.kk_reminder_count = counts.get(partner.commercial_partner_id.id, 0)
-            partner.kk_last_reminder_id = last.filtered(lambda r, p=partner: r.partner_id == p.commercial_partner_id)
+            partner.kk_last_reminder_id = last.get(partner.commercial_partner_id.id, Reminder)
 
     def _kk_last_reminders(self, company):
         """The latest reminder (by date, then creation) of each commercial partner of ``self`` in ``company``."""
@@ -102,16 +106,18 @@ class ResPartner(models.Model):
             customers, today, company, overdue_only=True
         )
         last = {reminder.partner_id.id: reminder for reminder in customers._kk_last_reminders(company)}
-        reminders, refused = Reminder, []
+        to_remind, refused = [], []
         for customer in customers:
-            previous = last.get(customer.id, Reminder)
-            reason = customer._kk_reminder_refusal(overdue[customer.id], previous, channel, today, company)
+            reason = customer._kk_reminder_refusal(
+                overdue[customer.id], last.get(customer.id, Reminder), channel, today, company
+            )
             if reason and len(customers) == 1:
                 raise UserError(reason)
             if reason:
                 refused.append(reason)
                 continue
-            reminders |= customer._kk_remind(overdue[customer.id], previous, channel, today, company)
+            to_remind.append(customer.id)
+        reminders = customers.browse(to_remind)._kk_remind(overdue, last, channel, today, company)
         if channel == "letter" and reminders:
             return self.env.ref("kundekartotek.action_report_reminder").report_action(
                 reminders.partner_id, data={"reminder_ids": reminders.ids}, config=False
@@ -137,45 +143,101 @@ class ResPartner(models.Model):
             )
         return False
 
-    def _kk_remind(self, statement, previous, channel, today, company):
-        """Log one reminder, then e-mail it (the template attaches the PDF) or note the printed letter.
+    def _kk_remind(self, statements, last, channel, today, company):
+        """Log a reminder for each customer of ``self``, then e-mail them (the PDF attached) or note the letters.
 
-        The level goes up while an item named by the previous reminder is still overdue; once all of those are
-        settled, a new overdue item starts again at level 1.
+        The level goes up while an item named by the customer's previous reminder (``last``) is still overdue; once
+        all of those are settled, a new overdue item starts again at level 1. The records are created together;
+        the PDFs are rendered and the messages posted in batches of ``REMINDER_BATCH`` customers: one wkhtmltopdf
+        call and one rendering of the mail per batch instead of one per customer.
         """
-        self.ensure_one()
-        lines = self.env["account.move.line"].union(*(item["line"] for item in statement["lines"]))
-        level = previous.level + 1 if previous and previous.line_ids & lines else 1
-        reminder = self.env["kundekartotek.reminder"].create(
-            {
-                "partner_id": self.id,
-                "company_id": company.id,
-                "date": today,
-                "level": level,
-                "amount": statement["total"]["residual"],
-                "payment_deadline": today + timedelta(days=company.kk_reminder_payment_days),
-                "channel": channel,
-                "line_ids": [fields.Command.set(lines.ids)],
-                "invoice_refs": ", ".join(sorted({item["number"] for item in statement["lines"]})),
-            }
+        Reminder = self.env["kundekartotek.reminder"]
+        values = []
+        for customer in self:
+            statement = statements[customer.id]
+            lines = self.env["account.move.line"].union(*(item["line"] for item in statement["lines"]))
+            previous = last.get(customer.id, Reminder)
+            values.append(
+                {
+                    "partner_id": customer.id,
+                    "company_id": company.id,
+                    "date": today,
+                    "level": previous.level + 1 if previous and previous.line_ids & lines else 1,
+                    "amount": statement["total"]["residual"],
+                    "payment_deadline": today + timedelta(days=company.kk_reminder_payment_days),
+                    "channel": channel,
+                    "line_ids": [fields.Command.set(lines.ids)],
+                    "invoice_refs": ", ".join(sorted({item["number"] for item in statement["lines"]})),
+                }
+            )
+        reminders = Reminder.create(values)
+        ReminderReport = self.env["report.kundekartotek.report_reminder"]
+        for reminder in reminders:
+            ReminderReport._kk_remember_statement(reminder, statements[reminder.partner_id.id])
+        # The mail template reads each customer's latest reminder: the ones just created.
+        self.invalidate_recordset(["kk_last_reminder_id", "kk_reminder_count"])
+        messages = {}
+        for batch in split_every(REMINDER_BATCH, reminders.ids, reminders.browse):
+            pdfs = ReminderReport._kk_render_pdfs(batch)
+            if channel == "email":
+                ReminderReport._kk_hand_over_pdfs({r.partner_id.id: pdfs[r.id] for r in batch if r.id in pdfs})
+                messages.update(batch.partner_id._kk_email_reminders())
+            else:
+                messages.update(self._kk_note_letters(batch, pdfs))
+            # The batch's PDFs are in the filestore now: keep 5 000 customers' attachments out of the cache.
+            self.env["ir.attachment"].invalidate_model(["datas", "raw", "db_datas"])
+        for reminder in reminders:
+            # sudo: the log is not writable by the sender (a user may create reminders, not change them); linking
+            # the message just posted to the record just created is the module's own bookkeeping.
+            reminder.sudo().mail_message_id = messages[reminder.partner_id.id]
+        return reminders
+
+    def _kk_email_reminders(self):
+        """Post the reminder template on each customer's chatter, e-mailed: ``{partner_id: message}``.
+
+        One mail composer for the batch, as Odoo's own batch sending does: the subject and body are rendered for
+        all customers at once. As in any batch of Odoo's composer, the sender does not become a follower of every
+        customer, and the e-mails wait in the mail queue; a single customer is sent at once, as from the card.
+        """
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model="res.partner",
+                default_res_ids=self.ids,
+                default_template_id=self.env.ref("kundekartotek.mail_template_reminder").id,
+            )
+            .create(
+                {
+                    "message_type": "comment",
+                    "subtype_id": self.env.ref("mail.mt_comment").id,
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                }
+            )
         )
-        self.env["report.kundekartotek.report_reminder"]._kk_remember_statement(reminder, statement)
-        if channel == "email":
-            message = self.message_post_with_source(
-                "kundekartotek.mail_template_reminder",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-        else:
-            report = self.env.ref("kundekartotek.action_report_reminder")
-            content, kind = self.env["ir.actions.report"]._render_qweb_pdf(
-                report, self.ids, data={"reminder_ids": reminder.ids}
-            )
-            message = self.message_post(
+        __, messages = composer._action_send_mail()
+        return {message.res_id: message for message in messages}
+
+    def _kk_note_letters(self, reminders, pdfs):
+        """Note each printed letter on its customer's chatter, its PDF attached (nobody is e-mailed).
+
+        ``pdfs`` are the batch's PDFs by reminder; a reminder missing there (a test run, or a batch that could not
+        be split) is rendered on its own.
+        """
+        report = self.env.ref("kundekartotek.action_report_reminder")
+        messages = {}
+        for reminder in reminders:
+            customer = reminder.partner_id
+            content = pdfs.get(reminder.id)
+            kind = "pdf"
+            if content is None:
+                content, kind = self.env["ir.actions.report"]._render_qweb_pdf(
+                    report, customer.ids, data={"reminder_ids": reminder.ids}
+                )
+            messages[customer.id] = customer.message_post(
                 body=_(
                     "Payment reminder %(level)s printed as a letter: %(amount)s overdue, to be paid by %(deadline)s.",
-                    level=level,
+                    level=reminder.level,
                     amount=format_amount(self.env, reminder.amount, reminder.currency_id),
                     deadline=format_date(self.env, reminder.payment_deadline),
                 ),
@@ -183,10 +245,7 @@ class ResPartner(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
-        # sudo: the log is not writable by the sender (a user may create reminders, not change them); linking the
-        # message it just posted to the record it just created is the module's own bookkeeping.
-        reminder.sudo().mail_message_id = message[:1]
-        return reminder
+        return messages
 
     def _kk_reminder_notification(self, reminders, refused):
         """The closing notification of a reminder run: how many were sent, and why the others were not."""

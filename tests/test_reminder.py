@@ -1,6 +1,7 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
+from contextlib import contextmanager
 from unittest.mock import patch
 
 import psycopg2
@@ -8,13 +9,17 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import tagged, warmup
 from odoo.tools import mute_logger
 
 from .common import make_role_user, queries_on
 from .receivables_common import ReceivablesCommon, pdf_text
 
 DAY = "2026-03-01"
+# SQL statements of a reminder run by e-mail, PDFs included, with warm caches. Per customer: the reminder, the
+# message with its attachment, the notification and the queued mail; everything else is once per batch.
+QUERIES_ONE = 75
+QUERIES_TWENTY = 424
 
 
 @tagged("post_install", "-at_install")
@@ -163,6 +168,90 @@ class TestReminder(ReceivablesCommon):
             .attachment_ids
         )
         self.assertIn("Kunde 19 AS", pdf_text(base64.b64decode(attachment.datas)))
+
+    def _batch_customers(self, count, amount=100):
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Batchkunde {n} AS", "is_company": True, "email": f"b{n}@batch.example"}
+                for n in range(1, count + 1)
+            ]
+        )
+        for n, customer in enumerate(customers, 1):
+            self._invoice(customer, amount * n, "2026-01-01", "2026-01-31")
+        return customers
+
+    @contextmanager
+    def _wkhtmltopdf_calls(self):
+        """On the day of the run, wkhtmltopdf's calls counted (the real conversion runs)."""
+        Report = type(self.env["ir.actions.report"])
+        with (
+            freeze_time(DAY),
+            patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as run,
+        ):
+            yield run
+
+    def _attachment_text(self, customer):
+        attachment = (
+            self.env["mail.message"]
+            .search([("model", "=", "res.partner"), ("res_id", "=", customer.id), ("attachment_ids", "!=", False)])
+            .attachment_ids
+        )
+        self.assertEqual(len(attachment), 1)
+        return pdf_text(base64.b64decode(attachment.datas))
+
+    def test_a_batch_renders_its_pdfs_in_one_call_each_customer_gets_its_own(self):
+        customers = self._batch_customers(3, amount=111)
+        with self._wkhtmltopdf_calls() as run:
+            self._send(customers)
+        self.assertEqual(run.call_count, 1)  # one wkhtmltopdf process for the three PDFs, not one each
+        for n, customer in enumerate(customers, 1):
+            text = self._attachment_text(customer)
+            self.assertIn(f"Batchkunde {n} AS", text)
+            self.assertIn(f"Total open $ {111 * n:,.2f}", text)
+            for other in set(range(1, 4)) - {n}:
+                self.assertNotIn(f"Batchkunde {other} AS", text)
+                self.assertNotIn(f"$ {111 * other:,.2f}", text)
+            self.assertEqual(self._reminders(customer).mail_message_id.partner_ids, customer)
+
+    def test_a_batch_that_cannot_be_split_renders_each_pdf_on_its_own(self):
+        customers = self._batch_customers(2, amount=50)
+        ReminderReport = type(self.env["report.kundekartotek.report_reminder"])
+        with (
+            self._wkhtmltopdf_calls() as run,
+            patch.object(ReminderReport, "_kk_split_pdf", return_value={}),
+            mute_logger("odoo.addons.kundekartotek.report.report_reminder"),
+        ):
+            self._send(customers)
+        self.assertEqual(run.call_count, 3)  # the batch, then each customer's own
+        self.assertIn("Batchkunde 1 AS", self._attachment_text(customers[0]))
+        self.assertNotIn("Batchkunde 2 AS", self._attachment_text(customers[0]))
+        self.assertIn("$ 100.00", self._attachment_text(customers[1]))
+
+    def test_letters_of_a_batch_are_rendered_in_one_call(self):
+        customers = self._batch_customers(2, amount=70)
+        with self._wkhtmltopdf_calls() as run:
+            action = self._send(customers, channel="letter")
+        self.assertEqual(run.call_count, 1)
+        reminders = self._reminders(customers[0]) + self._reminders(customers[1])
+        self.assertEqual(action["data"], {"reminder_ids": reminders.ids})
+        for n, customer in enumerate(customers, 1):
+            note = self._reminders(customer).mail_message_id
+            self.assertFalse(note.partner_ids)
+            text = pdf_text(base64.b64decode(note.attachment_ids.datas))
+            self.assertIn(f"Batchkunde {n} AS", text)
+            self.assertNotIn(f"Batchkunde {3 - n} AS", text)
+
+    @warmup
+    def test_query_count_of_a_run_for_one_and_for_twenty_customers(self):
+        customers = self._batch_customers(21)
+        one, twenty = customers[:1], customers[1:]
+        self.env.invalidate_all()
+        with freeze_time(DAY), self.assertQueryCount(QUERIES_ONE):
+            self._send(one)
+        self.env.invalidate_all()
+        with freeze_time(DAY), self.assertQueryCount(QUERIES_TWENTY):
+            self._send(twenty)
+        self.assertEqual(len(self.Reminder.search([("partner_id", "in", twenty.ids)])), 20)
 
     @freeze_time(DAY)
     def test_nothing_overdue_is_refused(self):
