@@ -97,6 +97,11 @@ def _queued_text(entry):
     return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _queued_signature(key, entry):
+    """The signature of a queued entry (its values as :func:`_queued_text`) with the seals' key."""
+    return hmac.new(key, _queued_text(entry).encode(), hashlib.sha256).hexdigest()
+
+
 class KundekartotekAuditLog(models.Model):
     """Append-only, hash-chained trail of changes to customer master data.
 
@@ -315,9 +320,15 @@ class KundekartotekAuditLog(models.Model):
         for number, entry in enumerate(pending):
             values = {name: _canonical(entry.get(name)) for name in QUEUED_FIELDS}
             values["logged_partner"] = entry.get("partner_id") or None
-            text = _queued_text(values)
-            signature = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
-            rows.append(SQL("(%s, %s::int, %s::jsonb, %s)", number, values["logged_partner"], text, signature))
+            rows.append(
+                SQL(
+                    "(%s, %s::int, %s::jsonb, %s)",
+                    number,
+                    values["logged_partner"],
+                    _queued_text(values),
+                    _queued_signature(key, values),
+                )
+            )
         self.env.cr.execute(
             SQL(
                 "INSERT INTO %s (partner_id, entry, signature)"
@@ -432,8 +443,7 @@ class KundekartotekAuditLog(models.Model):
         key = self.env["kundekartotek.audit.seal"]._kk_key()[0]
         entries, taken, rejected = [], [], []
         for queue_id, partner_id, entry, signature in rows:
-            expected = hmac.new(key, _queued_text(entry).encode(), hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, signature or ""):
+            if not hmac.compare_digest(_queued_signature(key, entry), signature or ""):
                 rejected.append(queue_id)
                 continue
             entries.append({**entry, "partner_id": partner_id})
