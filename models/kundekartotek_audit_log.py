@@ -434,7 +434,9 @@ class KundekartotekAuditLog(models.Model):
             cr.execute(SQL("UPDATE %s SET rejected = TRUE WHERE id = ANY(%s)", SQL.identifier(QUEUE_TABLE), rejected))
             _logger.warning("The audit trail's queue holds %s entries it did not write: not chained.", len(rejected))
         if entries:
-            self._kk_chain(entries, tuple(head), taken=taken)
+            # A queue row's customer link is kept current by the database (deleted: empty; merged: moved).
+            existing = {entry["partner_id"] for entry in entries if entry["partner_id"]}
+            self._kk_chain(entries, tuple(head), existing=existing, taken=taken)
         return len(entries)
 
     def _kk_queued_entries(self, rows):
@@ -545,7 +547,7 @@ class KundekartotekAuditLog(models.Model):
                 values["logged_partner"] = values["partner_id"]
             values["previous_hash"] = previous
             values["entry_hash"] = previous = self._kk_hash(previous, values)
-            rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", values[name]) for name in COLUMNS)))
+            rows.append(values)
         # Plain SQL: the rows are final and the ORM's per-record work would dominate the cost (bench/). The seal
         # goes in the same statement as the last rows.
         # The same statement records this transaction as the chain's last writer (see _kk_chain_own), and removes
@@ -560,11 +562,7 @@ class KundekartotekAuditLog(models.Model):
         if taken:
             steps.append(SQL("taken AS (DELETE FROM %s WHERE id = ANY(%s))", SQL.identifier(QUEUE_TABLE), list(taken)))
         for start in range(0, len(rows), 1000):
-            insert = SQL(
-                "INSERT INTO kundekartotek_audit_log (%s) VALUES %s",
-                SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
-                SQL(", ").join(rows[start : start + 1000]),
-            )
+            insert = self._kk_insert_rows(rows[start : start + 1000])
             if start + 1000 >= len(rows):
                 insert = SQL("WITH entries AS (%s), %s %s", insert, SQL(", ").join(steps), writer)
             cr.execute(insert)
@@ -572,6 +570,17 @@ class KundekartotekAuditLog(models.Model):
             cr.execute(SQL("WITH %s %s", SQL(", ").join(steps), writer))
         Seal.invalidate_model()
         self.invalidate_model()
+
+    def _kk_insert_rows(self, rows):
+        """The statement inserting ``rows`` (dicts of :data:`COLUMNS`): one array per column, whatever the number of
+        rows (a statement of one placeholder per value costs more to build than the insert costs to run)."""
+        return SQL(
+            "INSERT INTO kundekartotek_audit_log (%s) SELECT * FROM unnest(%s)",
+            SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
+            SQL(", ").join(
+                SQL("%s::%s[]", [row[name] for row in rows], SQL(self._fields[name].column_type[1])) for name in COLUMNS
+            ),
+        )
 
     def init(self):
         res = super().init()
