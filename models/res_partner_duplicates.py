@@ -332,14 +332,23 @@ class ResPartner(models.Model):
         # The exact keys in one scan (PostgreSQL ORs their indexes): a UNION of one SELECT per key costs more to plan
         # than to run. Without a shared exact key, a pair is likely only with the same company name (same key) or
         # nearly the same name at the same address (lib.duplicates): so names are looked for there and nowhere else.
-        queries = [
-            SQL(
-                "SELECT p.id FROM res_partner p WHERE (p.company_registry = s.orgnr OR p.vat = s.vat"
-                " OR p.kk_dup_email = s.email OR p.kk_dup_phone = ANY(s.phones) OR p.kk_dup_mobile = ANY(s.phones)"
-                " OR p.kk_dup_key = s.key) AND %s",
-                scope,
+        # Only the keys some subject has: a key nobody has matches no partner, and each condition costs planning
+        # time, which is most of the cost of a search for one customer.
+        exact = [
+            SQL(condition)
+            for key, condition in (
+                ("orgnr", "p.company_registry = s.orgnr"),
+                ("vat", "p.vat = s.vat"),
+                ("email", "p.kk_dup_email = s.email"),
+                ("phones", "p.kk_dup_phone = ANY(s.phones) OR p.kk_dup_mobile = ANY(s.phones)"),
             )
+            if any(subject[key] for subject, _company in subjects)
         ]
+        if any(subject["name"]["key"] for subject, _company in subjects):
+            exact.append(SQL("p.kk_dup_key = s.key"))
+        queries = []
+        if exact:
+            queries.append(SQL("SELECT p.id FROM res_partner p WHERE (%s) AND %s", SQL(" OR ").join(exact), scope))
         if any(subject["fodselsnummer"] for subject, _company in subjects):
             # Not indexed: a SELECT of its own, run only for the subjects that have one (a one-time filter).
             queries.append(
