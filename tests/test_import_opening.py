@@ -12,8 +12,10 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.account_move_opening import OPENING_FLAG
+from ..models.res_company_import import OPENING_REFUSED_TYPES
 from ..models.transaction_flags import transaction_flag
 from .common import make_role_user
 from .test_api import orgnr
@@ -186,6 +188,18 @@ class TestOpeningBalances(TransactionCase):
         self.assertEqual(other_run.opening_account_id, foreign)
         with self.assertRaisesRegex(ValidationError, message):
             other_run.write({"company_id": self.company.id, "opening_account_id": foreign.id})
+
+    def test_the_settings_offer_the_accounts_the_server_accepts(self):
+        """The Settings field's domain is the company field's, plus the company: no refused account is offered."""
+        offered = self._account("asset_current", "KKIB15")
+        refused = self._account("asset_receivable", "KKIB16", reconcile=True)
+        foreign = self._account("equity", "KKIB17", company=self.env["res.company"].create({"name": "IB Annen AS"}))
+        domain = self.env["res.config.settings"]._fields["kk_opening_account_id"].domain
+        accounts = self.env["account.account"].search(safe_eval(domain, {"company_id": self.company.id}))
+        self.assertIn(offered, accounts)
+        self.assertNotIn(refused, accounts)
+        self.assertNotIn(foreign, accounts)
+        self.assertFalse(accounts.filtered(lambda account: account.account_type in OPENING_REFUSED_TYPES))
 
     def test_dry_run_reports_each_problem_and_posts_nothing(self):
         rows = [
