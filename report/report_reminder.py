@@ -80,6 +80,8 @@ class ReportKundekartotekReminder(models.AbstractModel):
         html = Report._render_qweb_html(
             report, reminders.partner_id.ids, data={"reminder_ids": reminders.ids, "kk_split": True, "debug": False}
         )[0]
+        # The name is core's (``_render_qweb_pdf``): ``_get_report`` returns the report as superuser. Only the
+        # report's own paper format and layout are read with it, to cut the HTML rendered above as the user.
         report_sudo = Report._get_report(report)
         bodies, __, header, footer, paperformat_args = report_sudo._prepare_html(html, report_model="res.partner")
         if len(bodies) > 1 and not self._kk_takes_many_documents():
