@@ -16,7 +16,7 @@ from ..lib import tabular
 from ..lib.identifiers import compact_orgnr, is_ascii_digits
 from .account_move_opening import OPENING_FLAG
 from .kundekartotek_import_run import _Row
-from .res_company_import import OPENING_ACCOUNT_DOMAIN
+from .res_company_import import OPENING_ACCOUNT_DOMAIN, check_opening_account
 from .transaction_flags import transaction_flag
 
 _logger = logging.getLogger(__name__)
@@ -97,6 +97,11 @@ class KundekartotekImportRun(models.Model):
                         limit=1,
                     )
             run.opening_account_id, run.opening_journal_id = account, journal
+
+    @api.constrains("opening_account_id", "company_id")
+    def _check_opening_account(self):
+        for run in self:
+            check_opening_account(run.opening_account_id, run.company_id)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
 
+from .res_company_import import OPENING_ACCOUNT_LEAF
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -10,6 +12,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.kk_opening_account_id",
         readonly=False,
         groups="account.group_account_manager",
-        domain="[('company_ids', 'parent_of', company_id), ('account_type', 'not in', ('asset_receivable',"
-        " 'liability_payable', 'off_balance'))]",
+        domain=f"[('company_ids', 'parent_of', company_id), {OPENING_ACCOUNT_LEAF}]",
     )

@@ -350,7 +350,8 @@ class ResPartner(models.Model):
         if exact:
             queries.append(SQL("SELECT p.id FROM res_partner p WHERE (%s) AND %s", SQL(" OR ").join(exact), scope))
         if any(subject["fodselsnummer"] for subject, _company in subjects):
-            # Not indexed: a SELECT of its own, run only for the subjects that have one (a one-time filter).
+            # A SELECT of its own (its partial index, res_partner__fodselsnummer_index), run only for the subjects
+            # that have one (a one-time filter).
             queries.append(
                 SQL("SELECT p.id FROM res_partner p WHERE s.fnr IS NOT NULL AND p.fodselsnummer = s.fnr AND %s", scope)
             )

@@ -30,6 +30,8 @@ class ResPartner(models.Model):
         string="National identity number",
         groups="kundekartotek.group_personal_id",
         copy=False,
+        # The duplicate search looks a person's number up; few partners have one (as the org number's core index)
+        index="btree_not_null",
         tracking=False,  # the chatter must not show it to people outside the group
         help="Fødselsnummer or D-number (11 digits) of a private customer. Store it only when the customer gave it "
         "and you need it, for example for debt collection.",

@@ -172,20 +172,23 @@ class ResPartner(models.Model):
             )
         reminders = Reminder.create(values)
         ReminderReport = self.env["report.kundekartotek.report_reminder"]
-        for reminder in reminders:
-            ReminderReport._kk_remember_statement(reminder, statements[reminder.partner_id.id])
         # The mail template reads each customer's latest reminder: the ones just created.
         self.invalidate_recordset(["kk_last_reminder_id", "kk_reminder_count"])
         messages = {}
-        for batch in split_every(REMINDER_BATCH, reminders.ids, reminders.browse):
-            pdfs = ReminderReport._kk_render_pdfs(batch)
-            if channel == "email":
-                ReminderReport._kk_hand_over_pdfs({r.partner_id.id: pdfs[r.id] for r in batch if r.id in pdfs})
-                messages.update(batch.partner_id._kk_email_reminders())
-            else:
-                messages.update(self._kk_note_letters(batch, pdfs))
-            # The batch's PDFs are in the filestore now: keep 5 000 customers' attachments out of the cache.
-            self.env["ir.attachment"].invalidate_model(["datas", "raw", "db_datas"])
+        try:
+            for reminder in reminders:
+                ReminderReport._kk_remember_statement(reminder, statements[reminder.partner_id.id])
+            for batch in split_every(REMINDER_BATCH, reminders.ids, reminders.browse):
+                pdfs = ReminderReport._kk_render_pdfs(batch)
+                if channel == "email":
+                    ReminderReport._kk_hand_over_pdfs({r.partner_id.id: pdfs[r.id] for r in batch if r.id in pdfs})
+                    messages.update(batch.partner_id._kk_email_reminders())
+                else:
+                    messages.update(self._kk_note_letters(batch, pdfs))
+                # The batch's PDFs are in the filestore now: keep 5 000 customers' attachments out of the cache.
+                self.env["ir.attachment"].invalidate_model(["datas", "raw", "db_datas"])
+        finally:
+            ReminderReport._kk_forget_hand_over()
         for reminder in reminders:
             # sudo: the log is not writable by the sender (a user may create reminders, not change them); linking
             # the message just posted to the record just created is the module's own bookkeeping.

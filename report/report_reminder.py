@@ -19,6 +19,9 @@ from .report_statement import AGEING_KEYS
 _logger = logging.getLogger(__name__)
 
 # Statements computed by a reminder run, handed to the PDF of the same transaction (see _kk_remember_statement).
+# Kept in the transaction's postcommit data, which lives as long as the transaction: the precommit data is emptied
+# each time the precommit hooks run, at every flushing savepoint (as the mail composer's may open). The run removes
+# both hand-overs when it ends (_kk_forget_hand_over), so that a later run of the same transaction finds none.
 HANDED_OVER = "kundekartotek.reminder.statements"
 # Reminder PDFs a run rendered in batches, handed to the mail template of the same transaction (_kk_handed_over_pdf).
 PDFS_HANDED_OVER = "kundekartotek.reminder.pdfs"
@@ -50,9 +53,10 @@ class ReportKundekartotekReminder(models.AbstractModel):
 
         The run has already read the customer's overdue items as of today, which are exactly the items the
         reminder names; reading them again for the attachment would cost another query on the ageing view per
-        customer. The hand-over lives in ``precommit.data``, so it never outlives the transaction that made it.
+        customer. The hand-over lives in ``postcommit.data`` (see :data:`HANDED_OVER`), so it never outlives the
+        transaction that made it, and the run forgets it when it ends (:meth:`_kk_forget_hand_over`).
         """
-        self.env.cr.precommit.data.setdefault(HANDED_OVER, {})[reminder.id] = statement
+        self.env.cr.postcommit.data.setdefault(HANDED_OVER, {})[reminder.id] = statement
 
     @api.model
     def _kk_render_pdfs(self, reminders):
@@ -76,6 +80,8 @@ class ReportKundekartotekReminder(models.AbstractModel):
         html = Report._render_qweb_html(
             report, reminders.partner_id.ids, data={"reminder_ids": reminders.ids, "kk_split": True, "debug": False}
         )[0]
+        # The name is core's (``_render_qweb_pdf``): ``_get_report`` returns the report as superuser. Only the
+        # report's own paper format and layout are read with it, to cut the HTML rendered above as the user.
         report_sudo = Report._get_report(report)
         bodies, __, header, footer, paperformat_args = report_sudo._prepare_html(html, report_model="res.partner")
         if len(bodies) > 1 and not self._kk_takes_many_documents():
@@ -159,13 +165,24 @@ class ReportKundekartotekReminder(models.AbstractModel):
 
     @api.model
     def _kk_hand_over_pdfs(self, pdfs):
-        """Hand PDFs rendered in a batch (``{partner_id: pdf bytes}``) to the mail template of this transaction."""
-        self.env.cr.precommit.data.setdefault(PDFS_HANDED_OVER, {}).update(pdfs)
+        """Hand PDFs rendered in a batch (``{partner_id: pdf bytes}``) to the mail template of this transaction.
+
+        They replace what an earlier batch handed over: a PDF its template did not take is never given to another
+        reminder of the same customer.
+        """
+        self.env.cr.postcommit.data[PDFS_HANDED_OVER] = dict(pdfs)
 
     @api.model
     def _kk_handed_over_pdf(self, partner_id):
         """The PDF a run rendered for this customer's reminder, taken (once), or ``None``."""
-        return self.env.cr.precommit.data.get(PDFS_HANDED_OVER, {}).pop(partner_id, None)
+        return self.env.cr.postcommit.data.get(PDFS_HANDED_OVER, {}).pop(partner_id, None)
+
+    @api.model
+    def _kk_forget_hand_over(self):
+        """End of a run: drop the statements and PDFs it handed over and nobody took, so that a later run or a
+        reprint in the same transaction renders its own."""
+        self.env.cr.postcommit.data.pop(HANDED_OVER, None)
+        self.env.cr.postcommit.data.pop(PDFS_HANDED_OVER, None)
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -178,7 +195,7 @@ class ReportKundekartotekReminder(models.AbstractModel):
             reminders = customers._kk_last_reminders(self.env.company)
         if not reminders:
             raise UserError(_("There is no reminder to print: send a reminder from the customer card first."))
-        handed_over = self.env.cr.precommit.data.get(HANDED_OVER, {})
+        handed_over = self.env.cr.postcommit.data.get(HANDED_OVER, {})
         statements = {}
         for reminder in reminders:
             statement = handed_over.get(reminder.id)

@@ -113,24 +113,27 @@ class TestAuditChainConcurrency(CommittedCase):
             )
             return cr.fetchall()
 
-    def test_a_writer_commits_while_the_chain_is_held_and_the_holder_chains_its_entries(self):
-        """A reads the trail (so chains its entries in its own transaction and holds the chain until it ends); B
-        commits meanwhile without waiting for A, and its entries wait in the queue; when A commits, A looks at the
-        queue again and chains B's entries after its own."""
-        a_chained, a_may_commit, b_committed = threading.Event(), threading.Event(), threading.Event()
+    def _while_a_holds_the_chain_b_commits(self, name_a, name_b, rollback=False):
+        """Run writer A, who reads the trail (so chains its entries in its own transaction and holds the chain
+        until it ends), and writer B, who creates a customer and commits while A holds it, without waiting for A;
+        check that B's entries wait in the queue; then let A commit (``rollback``: roll back) and return when both
+        are done."""
+        a_chained, a_may_end, b_committed = threading.Event(), threading.Event(), threading.Event()
 
         def writer_a():
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                self._create(env, "Venter A")
-                env["kundekartotek.audit.log"].flush_model()  # chains now: A holds the lock until its commit
+                self._create(env, name_a)
+                env["kundekartotek.audit.log"].flush_model()  # chains now: A holds the lock until it ends
                 a_chained.set()
-                a_may_commit.wait(TIMEOUT)
+                a_may_end.wait(TIMEOUT)
+                if rollback:
+                    cr.rollback()
 
         def writer_b():
             a_chained.wait(TIMEOUT)
             with self.registry.cursor() as cr:
-                self._create(api.Environment(cr, SUPERUSER_ID, {}), "Venter B")
+                self._create(api.Environment(cr, SUPERUSER_ID, {}), name_b)
             # leaving the block committed B, and its look at the queue found the chain held by A
             b_committed.set()
 
@@ -140,13 +143,28 @@ class TestAuditChainConcurrency(CommittedCase):
         self.assertTrue(threads[0].is_alive())
         self.assertTrue(self._queued(), "B's entries are not in the queue")
         self.assertEqual(self._committed(), [])  # A's entries are chained, not committed yet
-        a_may_commit.set()
+        a_may_end.set()
         self._join(threads, errors)
+
+    def test_a_writer_commits_while_the_chain_is_held_and_the_holder_chains_its_entries(self):
+        """B commits while A holds the chain; when A commits, A looks at the queue again and chains B's entries
+        after its own."""
+        self._while_a_holds_the_chain_b_commits("Venter A", "Venter B")
         self.assertEqual(self._queued(), [])
         rows = self._committed()
         names = [row["record_name"] for row in rows]
         self.assertEqual(names, sorted(names))  # every entry of A, then every entry of B
         self.assertEqual(set(names), {"Venter A", "Venter B"})
+        self._assert_one_chain(rows)
+
+    def test_a_holder_that_rolls_back_chains_what_was_queued_meanwhile(self):
+        """B commits while A holds the chain; A then rolls back: its entries are gone, and its look at the queue
+        after the rollback chains B's, without waiting for the scheduled job."""
+        self._while_a_holds_the_chain_b_commits("Angrer A", "Etter angring B", rollback=True)
+        self.assertEqual(self._queued(), [])
+        rows = self._committed()
+        self.assertTrue(rows)
+        self.assertEqual({row["record_name"] for row in rows}, {"Etter angring B"})
         self._assert_one_chain(rows)
 
     def test_writers_commit_without_waiting_for_each_other(self):

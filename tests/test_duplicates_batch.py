@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models import res_partner_duplicates
 from ..models.res_partner_duplicates import ResPartner
@@ -108,6 +109,22 @@ class TestLikelyDuplicatesMany(DuplicatesCommon):
         with self.assertQueryCount(1):
             found = Partner._kk_likely_duplicates_many(twenty)
         self.assertEqual([len(rows) for rows in found], [2] + [0] * 19)
+
+    def test_a_persons_number_is_looked_up_through_its_index(self):
+        """The batch's statement finds a person's fødselsnummer through its partial index, not by reading the
+        partner table. The planner is told to avoid table scans: a test database is too small to need the index,
+        a register of many customers is not (60 000 partners: 0.2 ms instead of 10 ms; docs/architecture.md)."""
+        rows = [{"name": "Ola Nordmann", "fodselsnummer": FNR}, {"name": "Ny Kunde AS", "is_company": True}]
+        with queries_on(BATCH_STATEMENT) as statements:
+            found = self.Partner._kk_likely_duplicates_many(rows)
+        self.assertIn(self.ola.id, self.ids_of(found[0]))
+        self.assertEqual(len(statements), 1)
+        cr = self.env.cr
+        cr.execute(SQL("SET LOCAL enable_seqscan = off"))
+        self.addCleanup(cr.execute, SQL("SET LOCAL enable_seqscan = on"))
+        cr.execute(SQL("EXPLAIN %s", statements[0]))
+        plan = "\n".join(line for (line,) in cr.fetchall())
+        self.assertIn("Index Scan using res_partner__fodselsnummer_index on res_partner", plan)
 
 
 @tagged("post_install", "-at_install")

@@ -4,15 +4,18 @@
 statement and the customer ledger from the first day; the dry run, a second import, and who may import them."""
 
 import base64
+import re
 
 import psycopg2
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.account_move_opening import OPENING_FLAG
+from ..models.res_company_import import OPENING_REFUSED_TYPES
 from ..models.transaction_flags import transaction_flag
 from .common import make_role_user
 from .test_api import orgnr
@@ -119,16 +122,11 @@ class TestOpeningBalances(TransactionCase):
         settings.save().execute()
         self.assertEqual(self.company.kk_opening_account_id, clearing)
         self.assertEqual(self._run(self.rows).opening_account_id, clearing)
-        # An account of another company is not proposed: the company's own default is.
+        # An account that has become another company's since it was chosen is not proposed: the company's own
+        # default is (the server refuses to set such an account, but not to move the account chosen).
         other = self.env["res.company"].create({"name": "IB Annet AS"})
-        self.company.kk_opening_account_id = self.env["account.account"].create(
-            {
-                "name": "Fremmed",
-                "code": "1598",
-                "account_type": "asset_current",
-                "company_ids": [Command.set(other.ids)],
-            }
-        )
+        clearing.with_company(other).write({"code": "1599", "company_ids": [Command.set(other.ids)]})
+        self.assertEqual(self.company.kk_opening_account_id.company_ids, other)
         self.assertEqual(self._run(self.rows).opening_account_id, self.company.get_unaffected_earnings_account())
 
     def test_the_setting_is_for_accounting_managers(self):
@@ -137,6 +135,71 @@ class TestOpeningBalances(TransactionCase):
         manager = make_role_user(self.env, "manager", login="kk_opening_settings_manager", extra=["base.group_system"])
         view = self.env["res.config.settings"].with_user(manager).get_views([(False, "form")])
         self.assertNotIn('name="kk_opening_account_id"', view["views"]["form"]["arch"])
+
+    def _account(self, account_type, code, company=None, **extra):
+        return self.env["account.account"].create(
+            {
+                "name": f"IB {account_type}",
+                "code": code,
+                "account_type": account_type,
+                "company_ids": [Command.set((company or self.company).ids)],
+                **extra,
+            }
+        )
+
+    def test_a_receivable_payable_or_off_balance_counter_account_is_refused_whoever_writes_it(self):
+        """The fields' domain only filters the form: written as over RPC, such an account is refused by the server,
+        on the run and in the company's settings alike. The types next to them (current assets and liabilities),
+        equity and income pass."""
+        run = self._run(self.rows)
+        company = self.company.with_user(self.admin)
+        refused = {
+            "asset_receivable": self._account("asset_receivable", "KKIB11", reconcile=True),
+            "liability_payable": self._account("liability_payable", "KKIB12", reconcile=True),
+            "off_balance": self._account("off_balance", "KKIB13"),
+        }
+        for account_type, account in refused.items():
+            message = re.escape(f"The opening-balance account cannot be {account.display_name}: a receivable,")
+            with self.subTest(account_type), self.assertRaisesRegex(ValidationError, message):
+                run.write({"opening_account_id": account.id})
+            with self.subTest(account_type), self.assertRaisesRegex(ValidationError, message):
+                company.write({"kk_opening_account_id": account.id})
+        for number, account_type in enumerate(("asset_current", "liability_current", "equity", "income")):
+            account = self._account(account_type, f"KKIB{number}")
+            run.write({"opening_account_id": account.id})
+            company.write({"kk_opening_account_id": account.id})
+            self.assertEqual((run.opening_account_id, self.company.kk_opening_account_id), (account, account))
+
+    def test_a_counter_account_of_another_company_is_refused(self):
+        other = self.env["res.company"].create({"name": "IB Fremmed AS"})
+        foreign = self._account("equity", "KKIB14", company=other)
+        message = re.escape(f"The opening-balance account must be an account of {self.company.display_name}.")
+        run = self._run(self.rows)
+        with self.assertRaisesRegex(ValidationError, message):
+            run.write({"opening_account_id": foreign.id})
+        with self.assertRaisesRegex(ValidationError, message):
+            self.company.with_user(self.admin).write({"kk_opening_account_id": foreign.id})
+        # The run's company moved to the account's: the account is then the company's own.
+        other_run = (
+            self.env["kundekartotek.import.run"]
+            .with_context(default_kind="opening")
+            .create({"file": csv_file(self.rows), "company_id": other.id, "opening_account_id": foreign.id})
+        )
+        self.assertEqual(other_run.opening_account_id, foreign)
+        with self.assertRaisesRegex(ValidationError, message):
+            other_run.write({"company_id": self.company.id, "opening_account_id": foreign.id})
+
+    def test_the_settings_offer_the_accounts_the_server_accepts(self):
+        """The Settings field's domain is the company field's, plus the company: no refused account is offered."""
+        offered = self._account("asset_current", "KKIB15")
+        refused = self._account("asset_receivable", "KKIB16", reconcile=True)
+        foreign = self._account("equity", "KKIB17", company=self.env["res.company"].create({"name": "IB Annen AS"}))
+        domain = self.env["res.config.settings"]._fields["kk_opening_account_id"].domain
+        accounts = self.env["account.account"].search(safe_eval(domain, {"company_id": self.company.id}))
+        self.assertIn(offered, accounts)
+        self.assertNotIn(refused, accounts)
+        self.assertNotIn(foreign, accounts)
+        self.assertFalse(accounts.filtered(lambda account: account.account_type in OPENING_REFUSED_TYPES))
 
     def test_dry_run_reports_each_problem_and_posts_nothing(self):
         rows = [

@@ -227,6 +227,55 @@ class TestReminder(ReceivablesCommon):
         self.assertNotIn("Batchkunde 2 AS", self._attachment_text(customers[0]))
         self.assertIn("$ 100.00", self._attachment_text(customers[1]))
 
+    def test_a_flushing_savepoint_between_hand_over_and_mail_renders_nothing_again(self):
+        """The composer may open a savepoint (which runs the precommit hooks and empties their data) after the run
+        handed over its PDFs and statements: each customer still gets the batch's PDF, not a rendering of its own,
+        and the statement the run computed, not another read of the ageing view."""
+        customers = self._batch_customers(3, amount=121)
+        Partner = type(self.env["res.partner"])
+        email_reminders = Partner._kk_email_reminders
+
+        def after_a_savepoint(partners):
+            partners[0].write({"comment": "Purres"})
+            with self.env.cr.savepoint():
+                partners[1].write({"comment": "Purres i savepoint"})
+            return email_reminders(partners)
+
+        with (
+            self._wkhtmltopdf_calls() as run,
+            queries_on('"kundekartotek_ageing_report"') as view_queries,
+            patch.object(Partner, "_kk_email_reminders", after_a_savepoint),
+        ):
+            self._send(customers)
+        self.assertEqual(run.call_count, 1)  # the batch's call; none per customer
+        self.assertEqual(len(view_queries), 1)  # the run's statements; none per customer
+        for n, customer in enumerate(customers, 1):
+            text = self._attachment_text(customer)
+            self.assertIn(f"Batchkunde {n} AS", text)
+            self.assertIn(f"Total open $ {121 * n:,.2f}", text)
+
+    def test_a_pdf_the_run_handed_over_and_nobody_took_is_not_given_later(self):
+        """A customer whose template did not take the run's PDF: a rendering later in the same transaction shows
+        the customer as it is then, not the PDF the run left behind."""
+        customers = self._batch_customers(2, amount=80)
+        Partner = type(self.env["res.partner"])
+        email_reminders = Partner._kk_email_reminders
+
+        def without_the_last_attachment(partners):
+            messages = email_reminders(partners[:-1])
+            messages[partners[-1].id] = partners[-1].message_post(body="Purring sendt uten vedlegg")
+            return messages
+
+        with patch.object(Partner, "_kk_email_reminders", without_the_last_attachment):
+            self._send(customers)
+        customers[-1].name = "Nytt Navn AS"
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        with self._wkhtmltopdf_calls() as run:
+            content, kind = Report._render_qweb_pdf("kundekartotek.action_report_reminder", customers[-1].ids)
+        self.assertEqual((kind, run.call_count), ("pdf", 1))
+        self.assertIn("Nytt Navn AS", pdf_text(content))
+        self.assertNotIn("Batchkunde 2 AS", pdf_text(content))
+
     def test_letters_of_a_batch_are_rendered_in_one_call(self):
         customers = self._batch_customers(2, amount=70)
         with self._wkhtmltopdf_calls() as run:
