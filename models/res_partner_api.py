@@ -212,7 +212,9 @@ class ResPartner(models.Model):
         then runs again). Taken out when used: the next ``create`` of the same values must search again, since the
         register has changed by one customer.
         """
-        return self.env.cr.precommit.data.get(DUP_MEMO, {}).pop(self._kk_dup_memo_key(vals), None)
+        memo = self.env.cr.precommit.data.get(DUP_MEMO)
+        # Only kk_upsert leaves answers: a plain create does not pay for the key.
+        return memo.pop(self._kk_dup_memo_key(vals), None) if memo else None
 
     @api.model
     def _kk_upsert_prepare(self, record):
