@@ -110,12 +110,16 @@ class ResPartner(models.Model):
         index=True,
         help="Result of the last check of the organisation number in the Brønnøysund register.",
     )
+    # Fields in the prefetch group 'kk_brreg' are read only where this concern is, not with every read of a
+    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
     brreg_checked_at = fields.Datetime(
+        prefetch="kk_brreg",
         string="Checked in Brønnøysund",
         copy=False,
         help="When the register was last asked about this customer (also a failed try).",
     )
     brreg_retry_count = fields.Integer(
+        prefetch="kk_brreg",
         copy=False,
         help="Tries of a queued check that found the register unavailable.",
     )
@@ -128,17 +132,20 @@ class ResPartner(models.Model):
         "or deleted make the customer a risk customer.",
     )
     brreg_form_code = fields.Char(
+        prefetch="kk_brreg",
         string="Organisation form",
         copy=False,
         help="Organisation form code in the register, for example AS, ENK or KOMM.",
     )
     brreg_subunit_orgnr = fields.Char(
+        prefetch="kk_brreg",
         string="Sub-unit number",
         copy=False,
         index="btree_not_null",
         help="Organisation number of the register's sub-unit (underenhet) this address is, for example a branch.",
     )
     brreg_suggestion = fields.Json(
+        prefetch="kk_brreg",
         copy=False,
         help="Values proposed by the register and not yet applied (enrichment mode Suggest).",
     )

@@ -51,7 +51,10 @@ TRIGRAM_OPERATOR = SQL("%%")
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Fields in the prefetch group 'kk_duplicates' are read only where this concern is, not with every read of a
+    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
     kk_dup_key = fields.Char(
+        prefetch="kk_duplicates",
         string="Duplicate key",
         compute="_compute_kk_dup_keys",
         store=True,
@@ -60,13 +63,28 @@ class ResPartner(models.Model):
         help="The name normalised for duplicate detection (legal form, case, punctuation, æøå and word order removed).",
     )
     kk_dup_email = fields.Char(
-        string="Duplicate key: e-mail", compute="_compute_kk_dup_keys", store=True, index="btree_not_null", copy=False
+        prefetch="kk_duplicates",
+        string="Duplicate key: e-mail",
+        compute="_compute_kk_dup_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
     )
     kk_dup_phone = fields.Char(
-        string="Duplicate key: phone", compute="_compute_kk_dup_keys", store=True, index="btree_not_null", copy=False
+        prefetch="kk_duplicates",
+        string="Duplicate key: phone",
+        compute="_compute_kk_dup_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
     )
     kk_dup_mobile = fields.Char(
-        string="Duplicate key: mobile", compute="_compute_kk_dup_keys", store=True, index="btree_not_null", copy=False
+        prefetch="kk_duplicates",
+        string="Duplicate key: mobile",
+        compute="_compute_kk_dup_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
     )
     kk_duplicate_warning = fields.Html(
         string="Possible duplicates",

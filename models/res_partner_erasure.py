@@ -65,9 +65,12 @@ class ResPartner(models.Model):
         help="GDPR art. 18: the customer's data is only stored (bookkeeping), not used. Restricted customers are "
         "hidden from the customer list by default and their e-mail addresses are blacklisted for mass mailing.",
     )
-    kk_restricted_date = fields.Date(string="Restricted since", readonly=True, copy=False)
+    # Fields in the prefetch group 'kk_erasure' are read only where this concern is, not with every read of a
+    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    kk_restricted_date = fields.Date(prefetch="kk_erasure", string="Restricted since", readonly=True, copy=False)
     kk_restricted_by_id = fields.Many2one(
         "res.users",
+        prefetch="kk_erasure",
         string="Restricted by",
         readonly=True,
         copy=False,
@@ -82,8 +85,9 @@ class ResPartner(models.Model):
         help="The customer's personal data was erased after the bookkeeping retention period ended; its invoices "
         "and journal items are kept.",
     )
-    kk_anonymised_date = fields.Date(string="Anonymised on", readonly=True, copy=False)
+    kk_anonymised_date = fields.Date(prefetch="kk_erasure", string="Anonymised on", readonly=True, copy=False)
     kk_erasure_next_check = fields.Date(
+        prefetch="kk_erasure",
         string="Next erasure check",
         readonly=True,
         copy=False,

@@ -20,7 +20,10 @@ def merge_writes(env):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Fields in the prefetch group 'kk_merge' are read only where this concern is, not with every read of a
+    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
     kk_former_identifiers = fields.Text(
+        prefetch="kk_merge",
         string="Former identifiers",
         readonly=True,
         copy=False,

@@ -23,18 +23,23 @@ class ResPartner(models.Model):
         "obligation such as bookkeeping, the person's consent, or a legitimate interest (e.g. a contact person at a "
         "business customer).",
     )
+    # Fields in the prefetch group 'kk_privacy' are read only where this concern is, not with every read of a
+    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
     legal_basis_note = fields.Char(
+        prefetch="kk_privacy",
         tracking=True,
         help="What the legal basis rests on, e.g. the agreement, the act (bokføringsloven) or the interest weighed.",
     )
     consent_ids = fields.One2many("kundekartotek.consent", "partner_id", string="Consent history")
     marketing_consent_email = fields.Boolean(
+        prefetch="kk_privacy",
         string="Marketing by e-mail",
         compute="_compute_marketing_consent",
         store=True,
         help="The latest recorded consent event for e-mail marketing is a consent given.",
     )
     marketing_consent_sms = fields.Boolean(
+        prefetch="kk_privacy",
         string="Marketing by SMS",
         compute="_compute_marketing_consent",
         store=True,

@@ -39,7 +39,10 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
+    # Fields in the prefetch group 'kk_risk' are read only where this concern is, not with every read of a
+    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
     kk_risk_probability = fields.Float(
+        prefetch="kk_risk",
         string="Late-payment risk",
         readonly=True,
         copy=False,
@@ -48,6 +51,7 @@ class ResPartner(models.Model):
         "days after its due date), from the company's payment-risk model.",
     )
     kk_risk_factors = fields.Char(
+        prefetch="kk_risk",
         string="Main risk factors",
         readonly=True,
         copy=False,
@@ -55,6 +59,7 @@ class ResPartner(models.Model):
         help="What pushes the prediction most, up (+) or down (−), against an average customer.",
     )
     kk_risk_limit_suggested = fields.Float(
+        prefetch="kk_risk",
         string="Suggested credit limit",
         readonly=True,
         copy=False,
@@ -63,15 +68,18 @@ class ResPartner(models.Model):
     )
     kk_risk_class_suggested = fields.Selection(
         PAYMENT_CLASSES,
+        prefetch="kk_risk",
         string="Suggested payment class",
         readonly=True,
         copy=False,
         groups=READERS,
         help="Risk when the register flags the customer or the risk is above the company's threshold.",
     )
-    kk_risk_scored_at = fields.Datetime(string="Risk scored on", readonly=True, copy=False, groups=READERS)
+    kk_risk_scored_at = fields.Datetime(
+        prefetch="kk_risk", string="Risk scored on", readonly=True, copy=False, groups=READERS
+    )
     kk_risk_company_id = fields.Many2one(
-        "res.company", string="Risk model of", readonly=True, copy=False, groups=READERS
+        "res.company", prefetch="kk_risk", string="Risk model of", readonly=True, copy=False, groups=READERS
     )
 
     @api.model_create_multi
