@@ -34,6 +34,9 @@ SEAL_AFTER_COMMIT = "kundekartotek.audit.seal_after_commit"
 # Entries committed but not yet chained: a table of the chain's own (not a model: nothing but the chain reads or
 # writes it), written by the user's transaction, emptied by the sealer (see _kk_seal_queue).
 QUEUE_TABLE = "kundekartotek_audit_queue"
+# The queue rows waiting to be chained, as the sealer selects them: through the partial index on the id of waiting
+# rows (see init), which the condition on id makes the planner take whatever its estimate of the table.
+WAITING = SQL("NOT rejected AND id > 0")
 # A transaction with at least this many entries (a batch: an import, a mass update) chains them itself, as before the
 # queue: queueing them would write and read every entry twice, and such transactions are few, so the lock they hold
 # to their commit delays little.
@@ -391,9 +394,10 @@ class KundekartotekAuditLog(models.Model):
                 # One statement: is anything queued, and if so, is the chain free (the lock is taken only then).
                 cr.execute(
                     SQL(
-                        "SELECT pg_try_advisory_xact_lock(%s) WHERE EXISTS (SELECT FROM %s WHERE NOT rejected)",
+                        "SELECT pg_try_advisory_xact_lock(%s) WHERE EXISTS (SELECT FROM %s WHERE %s)",
                         CHAIN_LOCK,
                         SQL.identifier(QUEUE_TABLE),
+                        WAITING,
                     )
                 )
                 row = cr.fetchone()
@@ -416,10 +420,11 @@ class KundekartotekAuditLog(models.Model):
             SQL(
                 """SELECT head.sequence, head.entry_hash, head.signature,
                           (SELECT json_agg(json_build_array(q.id, q.partner_id, q.entry, q.signature) ORDER BY q.id)
-                             FROM (SELECT * FROM %s WHERE NOT rejected ORDER BY id LIMIT %s) AS q)
+                             FROM (SELECT * FROM %s WHERE %s ORDER BY id LIMIT %s) AS q)
                      FROM (SELECT) AS one
                 LEFT JOIN (%s) AS head ON TRUE""",
                 SQL.identifier(QUEUE_TABLE),
+                WAITING,
                 SEAL_BATCH,
                 Seal._kk_head_query(),
             )
@@ -609,6 +614,23 @@ class KundekartotekAuditLog(models.Model):
             SQL(
                 "CREATE INDEX IF NOT EXISTS %s ON %s (partner_id)",
                 SQL.identifier(f"{QUEUE_TABLE}_partner_idx"),
+                SQL.identifier(QUEUE_TABLE),
+            )
+        )
+        # Every row is deleted moments after it is written: the table holds mostly dead rows until a vacuum (measured:
+        # 480 pages after 800 customers by 8 clients, 2 ms for a scan that finds nothing). The sealer reads the
+        # waiting rows through this index only (WAITING), and autovacuum is asked to come after 1 000 deletions,
+        # not after a fifth of the table.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (id) WHERE NOT rejected",
+                SQL.identifier(f"{QUEUE_TABLE}_waiting_idx"),
+                SQL.identifier(QUEUE_TABLE),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE %s SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000)",
                 SQL.identifier(QUEUE_TABLE),
             )
         )

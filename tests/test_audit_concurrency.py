@@ -12,10 +12,16 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models.kundekartotek_audit_log import CHAIN_IN_TRANSACTION, CHAIN_LOCK, KundekartotekAuditLog
+from ..models.kundekartotek_audit_log import (
+    CHAIN_IN_TRANSACTION,
+    CHAIN_LOCK,
+    QUEUE_TABLE,
+    WAITING,
+    KundekartotekAuditLog,
+)
 from ..models.kundekartotek_audit_seal import KundekartotekAuditSeal
 from .committed_common import CommittedCase
 
@@ -384,3 +390,39 @@ class TestAuditChainConcurrency(CommittedCase):
                 cr_a.close()
                 cr_b.close()
         self._assert_one_chain(self._committed())
+
+
+@tagged("post_install", "-at_install")
+class TestAuditQueueTable(TransactionCase):
+    """The queue holds mostly deleted rows between two vacuums: the sealer must find the waiting ones through the
+    index of waiting rows, not by reading the table."""
+
+    def _plan(self, query):
+        self.env.cr.execute(SQL("EXPLAIN %s", query))
+        return "\n".join(row[0] for row in self.env.cr.fetchall())
+
+    def test_the_sealer_finds_waiting_rows_through_their_index(self):
+        cr = self.env.cr
+        # 5 000 rows the sealer must not read (rejected ones stand in for the deleted rows of a busy day).
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (entry, signature, rejected) SELECT '{}'::jsonb, repeat('0', 64), TRUE"
+                " FROM generate_series(1, 5000)",
+                SQL.identifier(QUEUE_TABLE),
+            )
+        )
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(QUEUE_TABLE)))
+        index = f"{QUEUE_TABLE}_waiting_idx"
+        looks = SQL("SELECT FROM %s WHERE %s", SQL.identifier(QUEUE_TABLE), WAITING)
+        reads = SQL("SELECT * FROM %s WHERE %s ORDER BY id LIMIT 5000", SQL.identifier(QUEUE_TABLE), WAITING)
+        for query in (SQL("SELECT EXISTS (%s)", looks), reads):
+            plan = self._plan(query)
+            self.assertIn(index, plan)
+            self.assertNotIn("Seq Scan", plan)
+
+    def test_autovacuum_comes_after_a_thousand_deletions(self):
+        self.env.cr.execute(SQL("SELECT reloptions FROM pg_class WHERE relname = %s", QUEUE_TABLE))
+        self.assertEqual(
+            sorted(self.env.cr.fetchone()[0]),
+            ["autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=1000"],
+        )
