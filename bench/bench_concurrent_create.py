@@ -5,9 +5,11 @@
 
 Builds two databases with the dev scripts' helpers (``dev/common.sh``): one with kundekartotek, one with only
 ``contacts`` and ``account`` (the anchor), starts an Odoo server (threaded) for each on a free localhost port, and
-lets N client processes create customers (``customer_rank=1``) at the same time, first on the anchor, then on the
-module's database. Prints duplicates, lost creations, seconds and customers per second for both, and the ratio, and
-checks the module's audit chain with its own verification (the *Verify* button's method).
+lets N client processes create customers (``customer_rank=1``) at the same time, in rounds (``--rounds``, 4): in each
+round the anchor and the module take turns, so that a machine whose speed drifts during the run (these machines'
+does, by half within minutes) weighs on both alike. Prints duplicates (over all rounds), lost creations, seconds and
+customers per second for both, the ratio of each round and of the whole run, and checks the module's audit chain
+with its own verification (the *Verify* button's method) after each round.
 
     python3 bench/bench_concurrent_create.py                 # 8 clients, 2000 customers
     python3 bench/bench_concurrent_create.py --clients 4 --customers 400 --keep   # keep the databases
@@ -148,14 +150,14 @@ def client(args):
     return ids, errors
 
 
-def measure(url, db, clients, customers, label):
+def measure(url, db, clients, customers, label, tag=""):
     """Create ``customers`` customers with ``clients`` processes at once; return a dict of results."""
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport())
     uid = common.authenticate(db, LOGIN, PASSWORD, {})
     models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", transport=TimeoutTransport(), allow_none=True)
     # Warm-up: load the registry and views; a non-customer, so it draws no number and starts no series.
     models.execute_kw(db, uid, PASSWORD, "res.partner", "create", [{"name": f"Warm-up {label}"}])
-    prefix = f"BENCH-{label}-{int(time.time())}"
+    prefix = f"BENCH-{label}{tag}-{int(time.time())}"
     shares = [customers // clients + (1 if i < customers % clients else 0) for i in range(clients)]
     jobs = [(url, db, uid, prefix, i, share) for i, share in enumerate(shares)]
     started = time.monotonic()
@@ -189,6 +191,49 @@ def measure(url, db, clients, customers, label):
     }
 
 
+def combine(label, found):
+    """One result of a label's rounds: counts and seconds summed, the chain as the last round verified it."""
+    created = sum(result["created"] for result in found)
+    seconds = sum(result["seconds"] for result in found)
+    numbers = [result["first_last"] for result in found if result["first_last"][0] != "-"]
+    return {
+        "label": label,
+        "chain": found[-1]["chain"],
+        "created": created,
+        "lost": sum(result["lost"] for result in found),
+        "errors": sum(result["errors"] for result in found),
+        "error_kinds": collections.Counter(
+            {kind: count for result in found for kind, count in result["error_kinds"]}
+        ).most_common(3),
+        "duplicates": sum(result["duplicates"] for result in found),
+        "without_number": sum(result["without_number"] for result in found),
+        "seconds": seconds,
+        "per_second": created / seconds if seconds else 0.0,
+        "first_last": (
+            min((first for first, _last in numbers), default="-"),
+            max((last for _first, last in numbers), default="-"),
+        ),
+    }
+
+
+def duplicate_numbers(url, db):
+    """Customer numbers held by more than one of the benchmark's customers, over all rounds."""
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=TimeoutTransport())
+    uid = common.authenticate(db, LOGIN, PASSWORD, {})
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", transport=TimeoutTransport(), allow_none=True)
+    stored = models.execute_kw(
+        db,
+        uid,
+        PASSWORD,
+        "res.partner",
+        "search_read",
+        [[("name", "=like", "BENCH-kundekartotek-%")]],
+        {"fields": ["ref"]},
+    )
+    refs = collections.Counter(record["ref"] for record in stored if record["ref"])
+    return sum(count - 1 for count in refs.values() if count > 1)
+
+
 def report(result, numbered):
     print(f"  {result['label']}:")
     print(f"    created {result['created']}, lost {result['lost']}, client errors {result['errors']}")
@@ -208,6 +253,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=4, help="anchor and module take turns, this many times each")
     parser.add_argument("--db-prefix", default="kk_bench_numbering")
     parser.add_argument("--keep", action="store_true", help="keep the databases (dropped otherwise)")
     parser.add_argument("--reuse", action="store_true", help="reuse existing databases instead of building them")
@@ -220,13 +266,31 @@ def main():
         build_database(anchor_db, "contacts,account", log)
         build_database(module_db, "kundekartotek", log)
 
-    results = {}
-    for label, db in (("anchor", anchor_db), ("kundekartotek", module_db)):
-        process, url = start_server(env_info, db, log)
-        try:
-            print(f"{label}: {args.clients} clients create {args.customers} customers on {url} ...", flush=True)
-            results[label] = measure(url, db, args.clients, args.customers, label)
-        finally:
+    # Both servers run the whole time; the customers are created in rounds, anchor and module taking turns (and
+    # turns about who goes first), so that a machine whose speed drifts during the run weighs on both alike.
+    servers = {}
+    rounds = {"anchor": [], "kundekartotek": []}
+    try:
+        for label, db in (("anchor", anchor_db), ("kundekartotek", module_db)):
+            servers[label] = (db, *start_server(env_info, db, log))
+        shares = [
+            args.customers // args.rounds + (1 if i < args.customers % args.rounds else 0) for i in range(args.rounds)
+        ]
+        for number, share in enumerate(shares):
+            order = ("anchor", "kundekartotek") if number % 2 == 0 else ("kundekartotek", "anchor")
+            for label in order:
+                db, _process, url = servers[label]
+                print(
+                    f"round {number + 1}/{args.rounds}, {label}: {args.clients} clients create {share} customers ...",
+                    flush=True,
+                )
+                rounds[label].append(measure(url, db, args.clients, share, label, tag=f"-r{number + 1}"))
+        results = {label: combine(label, found) for label, found in rounds.items()}
+        # Numbers must be unique across the rounds too: one search over every round's customers.
+        db, _process, url = servers["kundekartotek"]
+        results["kundekartotek"]["duplicates"] = duplicate_numbers(url, db)
+    finally:
+        for _db, process, _url in servers.values():
             process.terminate()
             try:
                 process.wait(timeout=30)
@@ -234,9 +298,17 @@ def main():
                 process.kill()
                 process.wait(timeout=30)
 
-    print(f"\nresults ({args.clients} clients, {args.customers} customers, {os.cpu_count()} CPUs):")
+    print(
+        f"\nresults ({args.clients} clients, {args.customers} customers in {args.rounds} rounds,"
+        f" {os.cpu_count()} CPUs):"
+    )
     report(results["anchor"], numbered=False)
     report(results["kundekartotek"], numbered=True)
+    per_round = [
+        module["per_second"] / anchor["per_second"]
+        for anchor, module in zip(rounds["anchor"], rounds["kundekartotek"], strict=True)
+    ]
+    print(f"  ratio per round: {', '.join(f'{ratio:.2f}' for ratio in per_round)}")
     ratio = results["kundekartotek"]["per_second"] / results["anchor"]["per_second"]
     print(f"  throughput ratio kundekartotek / anchor: {ratio:.2f}")
 
