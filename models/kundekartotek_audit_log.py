@@ -37,6 +37,14 @@ QUEUE_TABLE = "kundekartotek_audit_queue"
 # The queue rows waiting to be chained, as the sealer selects them: through the partial index on the id of waiting
 # rows (see init), which the condition on id makes the planner take whatever its estimate of the table.
 WAITING = SQL("NOT rejected AND id > 0")
+
+
+def _waiting_rows(limit=None):
+    """The sealer's select of waiting queue rows, oldest first (``limit``: at most that many)."""
+    query = SQL("SELECT * FROM %s WHERE %s ORDER BY id", SQL.identifier(QUEUE_TABLE), WAITING)
+    return SQL("%s LIMIT %s", query, limit) if limit else query
+
+
 # A transaction with at least this many entries (a batch: an import, a mass update) chains them itself, as before the
 # queue: queueing them would write and read every entry twice, and such transactions are few, so the lock they hold
 # to their commit delays little.
@@ -394,10 +402,9 @@ class KundekartotekAuditLog(models.Model):
                 # One statement: is anything queued, and if so, is the chain free (the lock is taken only then).
                 cr.execute(
                     SQL(
-                        "SELECT pg_try_advisory_xact_lock(%s) WHERE EXISTS (SELECT FROM %s WHERE %s)",
+                        "SELECT pg_try_advisory_xact_lock(%s) WHERE EXISTS (%s)",
                         CHAIN_LOCK,
-                        SQL.identifier(QUEUE_TABLE),
-                        WAITING,
+                        _waiting_rows(),
                     )
                 )
                 row = cr.fetchone()
@@ -420,12 +427,10 @@ class KundekartotekAuditLog(models.Model):
             SQL(
                 """SELECT head.sequence, head.entry_hash, head.signature,
                           (SELECT json_agg(json_build_array(q.id, q.partner_id, q.entry, q.signature) ORDER BY q.id)
-                             FROM (SELECT * FROM %s WHERE %s ORDER BY id LIMIT %s) AS q)
+                             FROM (%s) AS q)
                      FROM (SELECT) AS one
                 LEFT JOIN (%s) AS head ON TRUE""",
-                SQL.identifier(QUEUE_TABLE),
-                WAITING,
-                SEAL_BATCH,
+                _waiting_rows(SEAL_BATCH),
                 Seal._kk_head_query(),
             )
         )

@@ -19,8 +19,9 @@ from ..models.kundekartotek_audit_log import (
     CHAIN_IN_TRANSACTION,
     CHAIN_LOCK,
     QUEUE_TABLE,
-    WAITING,
+    SEAL_BATCH,
     KundekartotekAuditLog,
+    _waiting_rows,
 )
 from ..models.kundekartotek_audit_seal import KundekartotekAuditSeal
 from .committed_common import CommittedCase
@@ -413,9 +414,8 @@ class TestAuditQueueTable(TransactionCase):
         )
         cr.execute(SQL("ANALYZE %s", SQL.identifier(QUEUE_TABLE)))
         index = f"{QUEUE_TABLE}_waiting_idx"
-        looks = SQL("SELECT FROM %s WHERE %s", SQL.identifier(QUEUE_TABLE), WAITING)
-        reads = SQL("SELECT * FROM %s WHERE %s ORDER BY id LIMIT 5000", SQL.identifier(QUEUE_TABLE), WAITING)
-        for query in (SQL("SELECT EXISTS (%s)", looks), reads):
+        # The sealer's own statements: the look (EXISTS) and the read of a batch.
+        for query in (SQL("SELECT EXISTS (%s)", _waiting_rows()), _waiting_rows(SEAL_BATCH)):
             plan = self._plan(query)
             self.assertIn(index, plan)
             self.assertNotIn("Seq Scan", plan)
