@@ -110,8 +110,7 @@ class ResPartner(models.Model):
         index=True,
         help="Result of the last check of the organisation number in the Brønnøysund register.",
     )
-    # Fields in the prefetch group 'kk_brreg' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_brreg: see docs/architecture.md, "Prefetch groups on res.partner".
     brreg_checked_at = fields.Datetime(
         prefetch="kk_brreg",
         string="Checked in Brønnøysund",

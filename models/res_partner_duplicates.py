@@ -48,11 +48,22 @@ PERSONAL_ID_GROUP = "kundekartotek.group_personal_id"
 TRIGRAM_OPERATOR = SQL("%%")
 
 
+def _contact_key(string):
+    """A stored duplicate key of a contact detail (see ``_compute_kk_dup_keys``), indexed where set."""
+    return fields.Char(
+        prefetch="kk_duplicates",
+        string=string,
+        compute="_compute_kk_dup_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Fields in the prefetch group 'kk_duplicates' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_duplicates: see docs/architecture.md, "Prefetch groups on res.partner".
     kk_dup_key = fields.Char(
         prefetch="kk_duplicates",
         string="Duplicate key",
@@ -62,30 +73,9 @@ class ResPartner(models.Model):
         copy=False,
         help="The name normalised for duplicate detection (legal form, case, punctuation, æøå and word order removed).",
     )
-    kk_dup_email = fields.Char(
-        prefetch="kk_duplicates",
-        string="Duplicate key: e-mail",
-        compute="_compute_kk_dup_keys",
-        store=True,
-        index="btree_not_null",
-        copy=False,
-    )
-    kk_dup_phone = fields.Char(
-        prefetch="kk_duplicates",
-        string="Duplicate key: phone",
-        compute="_compute_kk_dup_keys",
-        store=True,
-        index="btree_not_null",
-        copy=False,
-    )
-    kk_dup_mobile = fields.Char(
-        prefetch="kk_duplicates",
-        string="Duplicate key: mobile",
-        compute="_compute_kk_dup_keys",
-        store=True,
-        index="btree_not_null",
-        copy=False,
-    )
+    kk_dup_email = _contact_key("Duplicate key: e-mail")
+    kk_dup_phone = _contact_key("Duplicate key: phone")
+    kk_dup_mobile = _contact_key("Duplicate key: mobile")
     kk_duplicate_warning = fields.Html(
         string="Possible duplicates",
         compute="_compute_kk_duplicate_warning",

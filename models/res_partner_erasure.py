@@ -65,8 +65,7 @@ class ResPartner(models.Model):
         help="GDPR art. 18: the customer's data is only stored (bookkeeping), not used. Restricted customers are "
         "hidden from the customer list by default and their e-mail addresses are blacklisted for mass mailing.",
     )
-    # Fields in the prefetch group 'kk_erasure' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_erasure: see docs/architecture.md, "Prefetch groups on res.partner".
     kk_restricted_date = fields.Date(prefetch="kk_erasure", string="Restricted since", readonly=True, copy=False)
     kk_restricted_by_id = fields.Many2one(
         "res.users",

@@ -20,8 +20,7 @@ def merge_writes(env):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Fields in the prefetch group 'kk_merge' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_merge: see docs/architecture.md, "Prefetch groups on res.partner".
     kk_former_identifiers = fields.Text(
         prefetch="kk_merge",
         string="Former identifiers",

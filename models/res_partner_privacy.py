@@ -23,8 +23,7 @@ class ResPartner(models.Model):
         "obligation such as bookkeeping, the person's consent, or a legitimate interest (e.g. a contact person at a "
         "business customer).",
     )
-    # Fields in the prefetch group 'kk_privacy' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_privacy: see docs/architecture.md, "Prefetch groups on res.partner".
     legal_basis_note = fields.Char(
         prefetch="kk_privacy",
         tracking=True,

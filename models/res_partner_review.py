@@ -6,8 +6,7 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Fields in the prefetch group 'kk_review' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_review: see docs/architecture.md, "Prefetch groups on res.partner".
     kk_contact_confirmed_date = fields.Date(
         prefetch="kk_review",
         string="Contact data confirmed",

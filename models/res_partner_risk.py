@@ -39,8 +39,7 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # Fields in the prefetch group 'kk_risk' are read only where this concern is, not with every read of a
-    # partner: res.partner is read everywhere, and each column read costs (bench/create_profile.py).
+    # Prefetch group kk_risk: see docs/architecture.md, "Prefetch groups on res.partner".
     kk_risk_probability = fields.Float(
         prefetch="kk_risk",
         string="Late-payment risk",
