@@ -454,6 +454,26 @@ class TestInputGuardEdges(TransactionCase):
                 error = self._refused("kundekartotek.brreg.lookup.line", {"wizard_id": wizard.id, "unit_data": data})
                 self.assertEqual(bool(error), refused, error)
 
+    def test_each_id_is_asked_for_once_until_the_transaction_data_is_cleared(self):
+        """An import batch names the same category on every row: one query for the batch, not one per row."""
+        category = self.env["kundekartotek.customer.category"].create({"name": "Felles", "code": "FE"})
+        vals_list = [{"name": f"Rad {number}", "customer_category_id": category.id} for number in range(20)]
+        Partner = self.env["res.partner"].with_user(self.user)
+        # assertQueryCount starts with a flush, which empties the transaction's data, as a batch's savepoint does.
+        with self.assertQueryCount(1):
+            Partner._kk_guard_check(vals_list)
+            Partner._kk_guard_check(vals_list)
+        with self.assertQueryCount(1):
+            Partner._kk_guard_check(vals_list)
+
+    def test_a_record_rolled_back_with_its_savepoint_is_no_longer_taken(self):
+        savepoint = self.env.cr.savepoint()
+        category = self.env["kundekartotek.customer.category"].create({"name": "Kortlevd", "code": "KL"})
+        self.assertIsNone(self._refused("res.partner", {"customer_category_id": category.id}, self.partner))
+        savepoint.close(rollback=True)
+        error = self._refused("res.partner", {"customer_category_id": category.id}, self.partner)
+        self.assertIn("expects the id of an existing record (kundekartotek.customer.category)", error)
+
     def test_the_module_own_superuser_writes_are_judged_on_type_only(self):
         """The audit trail copies values verbatim (an HTML comment, a long text): as superuser the content passes,
         a wrong type does not."""
