@@ -61,15 +61,22 @@ class ResPartner(models.Model):
 
     @api.constrains("ref", "company_id", "customer_rank")
     def _check_customer_number_unique(self):
-        """Say which customer already has the number; the unique index behind it also stops concurrent writers."""
+        """Say which customer already has the number; the unique index behind it also stops concurrent writers.
+
+        The numbers the numbering drew and found free are not asked for again; the others of the batch (an import
+        brings its own numbers) in one query."""
         seen = {}
         checked = self.env.cr.precommit.data.get(NUMBER_CHECKED) or {}
-        for partner in self._kk_numbered_customers():
+        numbered = self._kk_numbered_customers()
+        unchecked = numbered.filtered(lambda p: checked.get(p.id) != p.ref)
+        holders = unchecked._kk_customer_number_holders()
+        for partner in numbered:
             key = (partner.company_id.id or 0, partner.ref)
             if checked.get(partner.id) == partner.ref and key not in seen:
                 seen[key] = partner
                 continue
-            other = seen.get(key) or partner._kk_customer_number_owner(partner.ref)
+            other = seen[key].display_name if key in seen else None
+            other = other or next((name for i, name in holders.get(key, ()) if i != partner.id), None)
             seen[key] = partner
             if other:
                 raise ValidationError(
@@ -77,7 +84,7 @@ class ResPartner(models.Model):
                         "Customer number %(number)s is already used by %(other)s: give %(partner)s another "
                         "number, or leave it empty to get the next one from the numbering scheme.",
                         number=partner.ref,
-                        other=other.display_name,
+                        other=other,
                         partner=partner.display_name,
                     )
                 )
@@ -197,6 +204,27 @@ class ResPartner(models.Model):
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _kk_customer_number_holders(self):
+        """The commercial customers holding the numbers of ``self``: ``{(company id or 0, number): [(id, name)]}``.
+
+        :meth:`_kk_customer_number_owner` for a whole batch in one query, and like it without a flush; the name
+        comes with it, because reading a holder through the ORM would flush the records being validated, and the
+        unique index would refuse them before the check could word its message."""
+        if not self:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(company_id, 0), ref, id, COALESCE(complete_name, name) FROM res_partner
+                    WHERE ref IN %s AND customer_rank > 0 AND (is_company OR parent_id IS NULL)
+                    ORDER BY id""",
+                tuple({partner.ref for partner in self}),
+            )
+        )
+        holders = {}
+        for company_id, number, partner_id, name in self.env.cr.fetchall():
+            holders.setdefault((company_id, number), []).append((partner_id, name))
+        return holders
 
     def _kk_check_ref_free(self):
         """Refuse to turn a partner into a customer when its ref is already another customer's number."""

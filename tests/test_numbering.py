@@ -193,6 +193,21 @@ class TestNumbering(AccountTestInvoicingCommon):
         with self.assertRaisesRegex(ValidationError, "already used by Første AS"):
             self._customer("Kopi AS", ref=first.ref)
 
+    def test_typed_numbers_of_a_batch_are_checked_in_one_query(self):
+        """An import brings its own numbers: the batch's check asks the register once, and still finds a number
+        held by an existing customer or twice in the batch."""
+        first = self._customer("Første AS")
+        Partner = type(self.env["res.partner"])
+        batch = [
+            {"name": f"Import {n} AS", "is_company": True, "customer_rank": 1, "ref": f"77{n:03d}"} for n in range(20)
+        ]
+        with patch.object(Partner, "_kk_customer_number_owner", side_effect=AssertionError("one query per partner")):
+            self.Partner.create(batch)
+            for clash in (first.ref, "77005"):
+                with self.subTest(clash=clash), self.assertRaisesRegex(ValidationError, "already used by"):
+                    with self.env.cr.savepoint():
+                        self.Partner.create([{"name": "Ny AS", "is_company": True, "customer_rank": 1, "ref": clash}])
+
     def _drawn_beside_a_supplier(self):
         """A new customer whose drawn number a supplier already holds as its ref (suppliers are not numbered)."""
         first = self._customer("Første AS")
