@@ -3,9 +3,41 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+# The defaults of a batch being created, {(environment, field names): values}, in the transaction's data: out of an
+# RPC caller's reach, and emptied at a flush, so that nothing computed before it is reused after it.
+BATCH_DEFAULTS = "kundekartotek.partner.batch_defaults"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A batch (an import, an upsert, the install's demo data) computes the partners' defaults once.
+
+        Odoo asks ``default_get`` once per new record, and a partner's defaults cost queries each time (account
+        counts the invoice layouts, reads the company); for an import that was a seventh of its time. Within one
+        ``create`` call the defaults of the same fields in the same environment are the same: the values and the
+        context do not change between the records (partners have no default that draws a number or a date).
+        """
+        data = self.env.cr.precommit.data
+        if len(vals_list) < 2 or BATCH_DEFAULTS in data:
+            return super().create(vals_list)
+        data[BATCH_DEFAULTS] = {}
+        try:
+            return super().create(vals_list)
+        finally:
+            data.pop(BATCH_DEFAULTS, None)
+
+    @api.model
+    def default_get(self, fields_list):
+        memo = self.env.cr.precommit.data.get(BATCH_DEFAULTS)
+        if memo is None:
+            return super().default_get(fields_list)
+        key = (self.env, frozenset(fields_list))
+        if key not in memo:
+            memo[key] = super().default_get(fields_list)
+        return dict(memo[key])
 
     @api.model
     def _kk_claim_batch(self, domain, limit):

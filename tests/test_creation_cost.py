@@ -8,7 +8,11 @@ queues the Brønnøysund check and writes the audit trail at commit. ``bench/cre
 a change that adds one per customer (a re-read of what is in the cache, a flush of its own) fails here.
 """
 
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, tagged, warmup
+
+from odoo.addons.base.models.res_partner import Partner as CorePartner
 
 from .common import make_role_user
 
@@ -52,3 +56,29 @@ class TestCreationCost(TransactionCase):
         entries = Log.sudo().search([("res_id", "=", partner.id), ("res_model", "=", "res.partner")])
         self.assertIn("company_registry", entries.mapped("field_name"))
         self.assertIn(partner.ref, entries.mapped("new_value"))
+
+    def _defaults_asked(self, vals_list, **context):
+        """How many times Odoo's own ``default_get`` of partners ran for one ``create`` of ``vals_list``."""
+        calls = []
+        core = CorePartner.default_get
+
+        def counting(partners, fields_list):
+            calls.append(sorted(fields_list))
+            return core(partners, fields_list)
+
+        with patch.object(CorePartner, "default_get", counting):
+            partners = self.env["res.partner"].with_user(self.clerk).with_context(**context).create(vals_list)
+        return partners, len(calls)
+
+    def test_a_batch_asks_for_its_defaults_once_per_set_of_fields(self):
+        vals_list = [{"name": f"Parti {number} AS", "is_company": True, "customer_rank": 1} for number in range(20)]
+        vals_list[5]["email"] = "post@parti5.example"  # another set of fields given: its defaults are asked apart
+        partners, asked = self._defaults_asked(vals_list, tz="Europe/Oslo")
+        self.assertEqual(asked, 2)
+        self.assertEqual(set(partners.mapped("tz")), {"Europe/Oslo"}, "each partner has the defaults")
+        self.assertEqual(set(partners.mapped("type")), {"contact"})
+        _partner, asked = self._defaults_asked(vals_list[:1])
+        self.assertEqual(asked, 1)
+        _partners, asked = self._defaults_asked(vals_list[:2])
+        self.assertEqual(asked, 1, "from two partners on, a batch")
+        self.assertNotIn("kundekartotek.partner.batch_defaults", self.env.cr.precommit.data, "forgotten after")
