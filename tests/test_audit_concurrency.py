@@ -20,7 +20,9 @@ from ..models.kundekartotek_audit_log import (
     CHAIN_LOCK,
     QUEUE_TABLE,
     SEAL_BATCH,
+    SEAL_ROUNDS,
     KundekartotekAuditLog,
+    _process_sealer,
     _waiting_rows,
 )
 from ..models.kundekartotek_audit_seal import KundekartotekAuditSeal
@@ -426,3 +428,66 @@ class TestAuditQueueTable(TransactionCase):
             sorted(self.env.cr.fetchone()[0]),
             ["autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=1000"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestProcessSealer(TransactionCase):
+    """The threads of one process take turns at sealing: one that finds another sealing leaves its look to it, and
+    the sealing thread looks again for what was committed meanwhile (bounded)."""
+
+    def setUp(self):
+        super().setUp()
+        self.sealer = _process_sealer(self.env.cr.dbname)
+        self.sealer.pending = False
+        self.Log = self.env["kundekartotek.audit.log"]
+
+    def _seal_after_commit(self, during_pass=None):
+        """Run the look after a commit; ``during_pass(number)`` stands for what other threads do meanwhile. Returns
+        the number of passes made."""
+        passes = []
+
+        def seal_queue(log, rounds=0):
+            passes.append(len(passes) + 1)
+            if during_pass:
+                during_pass(len(passes))
+            return 0
+
+        with patch.object(KundekartotekAuditLog, "_kk_seal_queue", seal_queue):
+            self.Log._kk_seal_after_commit()
+        return len(passes)
+
+    def test_one_pass_when_nobody_commits_meanwhile(self):
+        self.assertEqual(self._seal_after_commit(), 1)
+        self.assertFalse(self.sealer.pending)
+
+    def test_a_thread_finding_another_sealing_leaves_its_look_to_it(self):
+        self.assertTrue(self.sealer.lock.acquire(blocking=False))
+        try:
+            self.assertEqual(self._seal_after_commit(), 0)
+        finally:
+            self.sealer.lock.release()
+        self.assertTrue(self.sealer.pending, "the sealing thread is told to look again")
+
+    def test_the_sealing_thread_looks_again_for_a_commit_during_its_pass(self):
+        def another_thread_commits(number):
+            if number == 1:
+                self.sealer.pending = True
+
+        self.assertEqual(self._seal_after_commit(another_thread_commits), 2)
+
+    def test_a_thread_makes_at_most_the_rounds_of_passes(self):
+        def others_keep_committing(_number):
+            self.sealer.pending = True
+
+        self.assertEqual(self._seal_after_commit(others_keep_committing), SEAL_ROUNDS)
+        self.assertTrue(self.sealer.pending, "the next commit seals what is left")
+
+    def test_a_failing_pass_is_logged_and_frees_the_turn(self):
+        def fails(_number):
+            raise RuntimeError("the database went away")
+
+        with self.assertLogs("odoo.addons.kundekartotek.models.kundekartotek_audit_log", "WARNING") as logs:
+            self.assertEqual(self._seal_after_commit(fails), 1)
+        self.assertIn("could not chain its queued entries now", logs.output[0])
+        self.assertTrue(self.sealer.lock.acquire(blocking=False), "the turn is free again")
+        self.sealer.lock.release()
