@@ -13,6 +13,7 @@ import psycopg2
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
+from ..models import kundekartotek_import_run as run_module
 from ..models.res_partner_api import DUP_MEMO
 from .common import make_role_user
 from .test_api import fodselsnummer, orgnr
@@ -242,3 +243,41 @@ class TestCustomerImport(TransactionCase):
         run.action_import()
         with self.assertRaises(UserError):
             run.write({"file": csv_file(self._valid_rows(2))})
+
+
+@tagged("post_install", "-at_install")
+class TestImportFileReadOnce(TransactionCase):
+    """An import reads its file once per batch: the process keeps the last tables it parsed, by content."""
+
+    def setUp(self):
+        super().setUp()
+        run_module._tables.clear()
+        self.Run = self.env["kundekartotek.import.run"]
+
+    def _parses(self, *files):
+        """How many times the files were parsed when each was read in turn."""
+        real = run_module.tabular.read_table
+        calls = []
+
+        def counting(content):
+            calls.append(content)
+            return real(content)
+
+        with patch.object(run_module.tabular, "read_table", counting):
+            tables = [self.Run.new({"file": file})._kk_table() for file in files]
+        return len(calls), tables
+
+    def test_the_same_file_is_parsed_once(self):
+        first = csv_file([["1", "Én AS", "", "0150", "OSLO", "", ""]])
+        parses, tables = self._parses(first, first, first)
+        self.assertEqual(parses, 1)
+        self.assertEqual(tables[2][1], [(2, ["1", "Én AS", "", "0150", "OSLO", "", ""])])
+
+    def test_another_file_is_parsed_and_the_last_ones_are_kept(self):
+        files = [csv_file([[str(number), f"Kunde {number} AS", "", "", "", "", ""]]) for number in range(4)]
+        kept = files[: run_module.TABLES_KEPT]
+        self.assertEqual(self._parses(*kept, *kept)[0], run_module.TABLES_KEPT)
+        # One more file than are kept: the oldest is parsed again, the newest not.
+        newer = files[run_module.TABLES_KEPT]
+        self.assertEqual(self._parses(newer, kept[0])[0], 2)
+        self.assertEqual(self._parses(newer)[0], 0)
