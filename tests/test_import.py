@@ -153,6 +153,17 @@ class TestCustomerImport(TransactionCase):
         self.assertEqual(partners.customer_category_id, self.category)
         self.assertEqual(partners.property_payment_term_id, self.env.ref("account.account_payment_term_30days"))
         self.assertEqual(partners.create_uid, self.clerk)
+        self.assertFalse(partners.message_ids, "the run records the import, not a note per customer")
+        self.assertFalse(partners.message_partner_ids, "the importer follows none of them")
+        self.assertEqual(
+            len(
+                self.env["kundekartotek.audit.log"]
+                .sudo()
+                .search([("partner_id", "in", partners.ids), ("action", "=", "create"), ("field_name", "=", "name")])
+            ),
+            5,
+            "the audit trail records each creation",
+        )
 
         again = self._run(self._valid_rows(5), batch_size=500)
         again.action_dry_run()
