@@ -16,6 +16,9 @@ CUSTOMER_NUMBER_INDEX = "res_partner_kk_customer_number_uniq"
 # Customer numbers are unique among commercial customers of one company; partners without a company (shared
 # between companies) form one namespace of their own (company 0).
 CUSTOMER_NUMBER_WHERE = SQL("ref IS NOT NULL AND ref <> '' AND customer_rank > 0 AND commercial_partner_id = id")
+# The same customers as the checks ask for them, without a flush: ``is_company OR parent_id IS NULL`` is how Odoo
+# decides a partner is its own commercial partner, and is already stored when ``commercial_partner_id`` is not.
+NUMBER_HOLDER_WHERE = SQL("customer_rank > 0 AND (is_company OR parent_id IS NULL)")
 # Tries before giving up when the drawn numbers are already taken (by hand-typed refs or an older scheme).
 MAX_DRAWS = 100
 # The customer numbers the module itself is writing right now, {partner id: (number, reason, migration)}. Kept in
@@ -187,19 +190,17 @@ class ResPartner(models.Model):
         """Another commercial customer of the same company (or shared, when this one is) holding ``number``.
 
         Plain SQL without a flush: called from the constraint, where flushing the records being validated would
-        hit the unique index before this check could word a message. ``is_company OR parent_id IS NULL`` is how
-        Odoo decides a partner is its own commercial partner, and is already stored when the computed
-        ``commercial_partner_id`` is not flushed yet.
+        hit the unique index before this check could word a message (see :data:`NUMBER_HOLDER_WHERE`).
         """
         self.ensure_one()
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM res_partner
-                    WHERE ref = %s AND COALESCE(company_id, 0) = %s AND customer_rank > 0
-                      AND (is_company OR parent_id IS NULL) AND id != %s
+                    WHERE ref = %s AND COALESCE(company_id, 0) = %s AND %s AND id != %s
                     LIMIT 1""",
                 number,
                 self.company_id.id or 0,
+                NUMBER_HOLDER_WHERE,
                 self.id or 0,
             )
         )
@@ -216,9 +217,9 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """SELECT COALESCE(company_id, 0), ref, id, COALESCE(complete_name, name) FROM res_partner
-                    WHERE ref IN %s AND customer_rank > 0 AND (is_company OR parent_id IS NULL)
-                    ORDER BY id""",
+                    WHERE ref IN %s AND %s ORDER BY id""",
                 tuple({partner.ref for partner in self}),
+                NUMBER_HOLDER_WHERE,
             )
         )
         holders = {}
@@ -433,9 +434,9 @@ class ResPartner(models.Model):
         self._kk_flush_numbers()
         rows = self.env.execute_query(
             SQL(
-                """SELECT COALESCE(company_id, 0), ref FROM res_partner
-                    WHERE ref IN %s AND customer_rank > 0 AND (is_company OR parent_id IS NULL)""",
+                "SELECT COALESCE(company_id, 0), ref FROM res_partner WHERE ref IN %s AND %s",
                 tuple(set(drawn.values())),
+                NUMBER_HOLDER_WHERE,
             )
         )
         return set(rows)
