@@ -464,10 +464,10 @@ class ResPartner(models.Model):
                 )
             return False
         # Only the tokens the pattern uses are worked out: the region reads the partner's and company's country.
-        tokens = {part.token for part in scheme._kk_parts()}
+        tokens = numbering.key_tokens(scheme._kk_parts())
         letter = numbering.type_letter(self.customer_type) if "type" in tokens else ""
         region = self._kk_region_code() if "region" in tokens else ""
-        year = fields.Date.context_today(self).year if tokens & {"year", "yy"} else 0
+        year = fields.Date.context_today(self).year if "year" in tokens else 0
         for _attempt in range(MAX_DRAWS):
             number = scheme._kk_next_number(letter, region, year)
             if not free or not self._kk_customer_number_owner(number):
