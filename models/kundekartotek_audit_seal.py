@@ -1,5 +1,6 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import functools
 import hashlib
 import hmac
 import json
@@ -12,6 +13,12 @@ from .kundekartotek_audit_log import GENESIS
 # Server configuration option (odoo.conf, [options]) holding the key that signs the seals. Without it the database's
 # own secret (ir.config_parameter database.secret) is used: see docs/security.md for what each protects against.
 KEY_OPTION = "kundekartotek_audit_key"
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint(key):
+    """The fingerprint of a signing key, kept per key (every commit that writes the trail asks)."""
+    return hmac.new(key, b"kundekartotek.audit.seal", hashlib.sha256).hexdigest()[:16]
 
 
 class KundekartotekAuditSeal(models.Model):
@@ -46,7 +53,7 @@ class KundekartotekAuditSeal(models.Model):
         # sudo: the signing key is a system parameter; it is used, never returned
         key = config.get(KEY_OPTION) or self.env["ir.config_parameter"].sudo().get_param("database.secret") or ""
         key = str(key).encode()
-        return key, hmac.new(key, b"kundekartotek.audit.seal", hashlib.sha256).hexdigest()[:16]
+        return key, _fingerprint(key)
 
     @staticmethod
     def _kk_signature(key, seal):

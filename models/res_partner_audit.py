@@ -112,6 +112,8 @@ class ResPartner(models.Model):
         entries = []
         for partner in self:
             old, new = before.get(partner.id, {}), after.get(partner.id, {})
+            # sudo: the entries' name, for the partner the caller is changing
+            record_name = partner.sudo().display_name
             for name in sorted(set(old) | set(new)):
                 if old.get(name) == new.get(name) and action == "write":
                     continue
@@ -120,8 +122,7 @@ class ResPartner(models.Model):
                         "res_model": self._name,
                         "res_id": partner.id,
                         "partner_id": partner.id,
-                        # sudo: the entry's name, for the partner the caller is changing
-                        "record_name": partner.sudo().display_name,
+                        "record_name": record_name,
                         "action": action,
                         "field_name": name,
                         "field_label": self._fields[name].string,

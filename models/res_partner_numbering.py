@@ -28,6 +28,9 @@ NUMBER_WRITE = "kundekartotek.number.write"
 # Numbers the numbering drew and found free in this transaction, {partner id: number}: the uniqueness constraint
 # need not ask the database a second time (the unique index still guards against a concurrent writer).
 NUMBER_CHECKED = "kundekartotek.number.checked"
+# Numbers drawn for new customers before their creation and found free, {(company id or 0, number)}: set only while
+# ``create`` stores those customers (their ids are not known before), then moved to NUMBER_CHECKED.
+NUMBER_DRAWN = "kundekartotek.number.drawn"
 # Fields that decide which commercial partner (and so which customer number) a partner's journal items belong to.
 COMMERCIAL_KEYS = ("parent_id", "is_company", "commercial_partner_id")
 
@@ -66,16 +69,20 @@ class ResPartner(models.Model):
     def _check_customer_number_unique(self):
         """Say which customer already has the number; the unique index behind it also stops concurrent writers.
 
-        The numbers the numbering drew and found free are not asked for again; the others of the batch (an import
-        brings its own numbers) in one query."""
+        The numbers the numbering drew and found free (after a creation, or before it: :data:`NUMBER_DRAWN`) are not
+        asked for again; the others of the batch (an import brings its own numbers) in one query."""
         seen = {}
         checked = self.env.cr.precommit.data.get(NUMBER_CHECKED) or {}
+        drawn = self.env.cr.precommit.data.get(NUMBER_DRAWN) or ()
+
+        def is_checked(partner):
+            return checked.get(partner.id) == partner.ref or (partner.company_id.id or 0, partner.ref) in drawn
+
         numbered = self._kk_numbered_customers()
-        unchecked = numbered.filtered(lambda p: checked.get(p.id) != p.ref)
-        holders = unchecked._kk_customer_number_holders()
+        holders = numbered.filtered(lambda p: not is_checked(p))._kk_customer_number_holders()
         for partner in numbered:
             key = (partner.company_id.id or 0, partner.ref)
-            if checked.get(partner.id) == partner.ref and key not in seen:
+            if is_checked(partner) and key not in seen:
                 seen[key] = partner
                 continue
             other = seen[key].display_name if key in seen else None
@@ -96,9 +103,71 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         if any(vals.get("ref") for vals in vals_list):
             self._kk_flush_numbers()
-        partners = super().create(vals_list)
+        vals_list, drawn = self._kk_number_in_advance(vals_list)
+        data = self.env.cr.precommit.data
+        data[NUMBER_DRAWN] = set(drawn)
+        try:
+            partners = super().create(vals_list)
+        finally:
+            data.pop(NUMBER_DRAWN, None)
+        checked = data.setdefault(NUMBER_CHECKED, {})
+        checked.update(
+            (partner.id, partner.ref) for partner in partners if (partner.company_id.id or 0, partner.ref) in drawn
+        )
         partners.filtered(lambda p: p.customer_rank > 0 and not p.ref)._kk_assign_customer_number()
         return partners
+
+    @api.model
+    def _kk_number_in_advance(self, vals_list):
+        """Give the new customers their numbers in the values they are created with: ``(vals_list, drawn)``, drawn
+        being the ``(company id or 0, number)`` pairs given.
+
+        A number given after the creation is a second write of every new customer, through every ``write`` of the
+        partner and the audit trail's before and after (docs/benchmarks.md, session 9). Only
+        what the values settle is numbered here: a commercial customer (no parent) of a known company, under a
+        pattern that needs nothing but the year; the others are numbered after the creation
+        (:meth:`_kk_assign_customer_number`). The numbers are checked free in one query, as there.
+        """
+        context = self.env.context
+        if "default_company_id" in context or "default_parent_id" in context:
+            return vals_list, set()
+        todo = {}
+        for index, vals in enumerate(vals_list):
+            if vals.get("ref") or vals.get("parent_id") or (vals.get("customer_rank") or 0) <= 0:
+                continue
+            company = self.env["res.company"].browse(vals.get("company_id") or ()) or self.env.company
+            todo[index] = company
+        if not todo:
+            return vals_list, set()
+        Scheme = self.env["kundekartotek.number.scheme"]
+        schemes = {company: Scheme._kk_scheme_for(company) for company in set(todo.values())}
+        # The year each scheme's numbers need (0: none), or None for a pattern that needs the partner itself.
+        years = {}
+        for scheme in filter(None, schemes.values()):
+            tokens = set(numbering.key_tokens(scheme._kk_parts()))
+            years[scheme] = None if tokens - {"year"} else (fields.Date.context_today(self).year if tokens else 0)
+        drawn = {}
+        for index, company in todo.items():
+            scheme = schemes[company]
+            if scheme and years[scheme] is not None:
+                drawn[index] = (scheme, scheme._kk_next_number("", "", years[scheme]))
+        taken = self._kk_numbers_taken({index: number for index, (_scheme, number) in drawn.items()})
+        vals_list = list(vals_list)
+        # Numbers typed in this batch are not in the table yet: a drawn number must not meet them either.
+        typed = {(vals.get("company_id") or 0, vals["ref"]) for vals in vals_list if vals.get("ref")}
+        given = set()
+        for index, (scheme, number) in drawn.items():
+            company_id = vals_list[index].get("company_id") or 0
+            for _attempt in range(MAX_DRAWS):
+                if (company_id, number) not in taken | typed | given:
+                    break
+                number = scheme._kk_next_number("", "", years[scheme])
+                taken |= self._kk_numbers_taken({index: number})
+            else:
+                continue  # left to the numbering after the creation, which says why it found no free number
+            given.add((company_id, number))
+            vals_list[index] = {**vals_list[index], "ref": number}
+        return vals_list, given
 
     def write(self, vals):
         if not vals.keys() & {"ref", "customer_rank", "company_id", *COMMERCIAL_KEYS}:

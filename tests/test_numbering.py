@@ -188,6 +188,47 @@ class TestNumbering(AccountTestInvoicingCommon):
         self._customer("Håndtastet AS", ref=str(START))
         self.assertEqual(self._customer("Automatisk AS").ref, str(START + 1))
 
+    def test_a_new_customer_is_created_with_its_number(self):
+        """Under a pattern that needs nothing of the partner, the number is in the values the customer is created
+        with: no second write, and the trail's creation entry holds it."""
+        Partner = type(self.env["res.partner"])
+        with patch.object(Partner, "_kk_set_customer_number", side_effect=AssertionError("a second write")):
+            partner = self._customer("Straks AS")
+            batch = self.Partner.create(
+                [{"name": f"Straks {n} AS", "customer_rank": 1, "is_company": True} for n in range(3)]
+            )
+        self.assertEqual(partner.ref, str(START))
+        self.assertEqual(batch.mapped("ref"), [str(START + n) for n in (1, 2, 3)])
+        entry = (
+            self.env["kundekartotek.audit.log"]
+            .sudo()
+            .search([("res_id", "=", partner.id), ("res_model", "=", "res.partner"), ("field_name", "=", "ref")])
+        )
+        self.assertEqual((entry.action, entry.new_value), ("create", str(START)))
+
+    def test_what_the_values_do_not_settle_is_numbered_after_the_creation(self):
+        """A contact is not numbered; a company given by default in the context and a pattern that needs the
+        customer type are numbered once the partner exists."""
+        company = self._customer("Mor AS")
+        contact = self.Partner.create({"name": "Kari", "parent_id": company.id, "customer_rank": 1})
+        self.assertFalse(contact.ref)
+        self.assertEqual(self._customer("Standard AS", company_id=self.env.company.id).ref, str(START + 1))
+        late = self.Partner.with_context(default_company_id=self.env.company.id).create(
+            {"name": "Sen AS", "customer_rank": 1, "is_company": True}
+        )
+        self.assertEqual(late.ref, str(START + 2))
+        self.scheme.write({"kind": "type"})
+        self.assertTrue(self._customer("Bedrift AS").ref.startswith("B"))
+
+    def test_a_drawn_number_skips_a_number_typed_in_the_same_batch(self):
+        batch = self.Partner.create(
+            [
+                {"name": "Tastet AS", "customer_rank": 1, "is_company": True, "ref": str(START)},
+                {"name": "Trukket AS", "customer_rank": 1, "is_company": True},
+            ]
+        )
+        self.assertEqual(batch.mapped("ref"), [str(START), str(START + 1)])
+
     def test_duplicate_customer_number_is_refused(self):
         first = self._customer("Første AS")
         with self.assertRaisesRegex(ValidationError, "already used by Første AS"):
