@@ -10,11 +10,12 @@ one without (``contacts`` + ``account``) to see what the module adds. The custom
 made for benchmarks.
 
     .venv/bin/python bench/create_profile.py -c .odoo/odoo.cfg -d kk_bench_perf_module [--count 200] [--orgnr]
-        [--profile out.prof] [--top 40]
+        [--profile out.prof] [--top 40] [--calls 50]
 
 ``--orgnr`` creates Norwegian companies with an organisation number, address, e-mail and phone (the register queue,
 postal check and duplicate keys then have work to do); without it the values of ``bench_concurrent_create.py``
-(name, ``customer_rank``, ``is_company``). Statements sent on other cursors (the audit chain reads its head in a
+(name, ``customer_rank``, ``is_company``). ``--calls N`` counts the Python calls of N more creations, a figure
+that does not depend on the machine's load. Statements sent on other cursors (the audit chain reads its head in a
 fresh transaction) are not in the count.
 """
 
@@ -23,6 +24,7 @@ import cProfile
 import os
 import pstats
 import random
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -82,6 +84,31 @@ def where():
     return " < ".join(reversed(frames[-5:]))
 
 
+def count_calls(env, vals_list):
+    """Python function calls (and calls of C functions) made by the creations of ``vals_list``, each committed, and
+    how many of them the module's own code made itself: ``(calls, own)``.
+
+    Unlike times, the count does not depend on the machine or its load: in the benchmark's threaded server, whose
+    one interpreter lock is the bottleneck (docs/benchmarks.md), it is what one creation costs.
+    """
+    counts = [0, 0]
+
+    def count(frame, event, _arg):
+        if event in ("call", "c_call"):
+            counts[0] += 1
+            if "kundekartotek" in frame.f_code.co_filename:
+                counts[1] += 1
+
+    sys.setprofile(count)
+    try:
+        for vals in vals_list:
+            env["res.partner"].create(vals)
+            env.cr.commit()
+    finally:
+        sys.setprofile(None)
+    return tuple(counts)
+
+
 def show_statements(env, vals):
     """Print each statement one more creation sends on the transaction's cursor, commit included."""
     from odoo import sql_db  # noqa: PLC0415 (Odoo is importable only once odoo_env set the path)
@@ -118,6 +145,7 @@ def main():
     parser.add_argument("--profile", help="write a cProfile of the timed creations to this file")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions (cumulative)")
     parser.add_argument("--show-sql", action="store_true", help="print the statements of the last creation")
+    parser.add_argument("--calls", type=int, default=0, metavar="N", help="count Python calls in N more creations")
     args = parser.parse_args()
     rng = random.Random()
     with odoo_env(args.config, args.database) as env:
@@ -150,6 +178,12 @@ def main():
         queries = cr.sql_log_count - queries
         if args.show_sql:
             show_statements(env, values(rng, prefix + "S", 0, args.orgnr, norway))
+        if args.calls:
+            calls, own = count_calls(env, [values(rng, prefix + "C", n, args.orgnr, norway) for n in range(args.calls)])
+            print(
+                f"Python calls per creation, commit included: {calls / args.calls:.0f}, of which "
+                f"{own / args.calls:.0f} made in the module's own code"
+            )
         module = [("name", "=", "kundekartotek"), ("state", "=", "installed")]
         installed = bool(env["ir.module.module"].search_count(module))
         print(

@@ -86,8 +86,12 @@ class ResPartner(models.Model):
         field = self._fields[name]
         return field.store and not field.company_dependent and field.type not in ("one2many", "many2many")
 
-    def _kk_audit_snapshot(self, names):
-        """Readable values of the audited fields, read as superuser (the trail records what is, not what one sees)."""
+    def _kk_audit_snapshot(self, names, skip_empty=False):
+        """Readable values of the audited fields, read as superuser (the trail records what is, not what one sees).
+
+        ``skip_empty``: leave out the fields without a value before formatting it (a creation records only what the
+        new partner holds).
+        """
         snapshot = {}
         # sudo: the trail records what is, not what one sees; the caller is writing these partners
         for partner in self.sudo():
@@ -95,6 +99,8 @@ class ResPartner(models.Model):
             for name in names:
                 field = partner._fields[name]
                 value = partner[name]
+                if skip_empty and not value:
+                    continue
                 if name in MASKED_FIELDS:
                     values[name] = "*****" if value else False
                 elif field.type == "many2one":
@@ -142,7 +148,7 @@ class ResPartner(models.Model):
         names = [name for name in self._kk_audit_fields() if name in given or self._kk_audit_is_column(name)]
         if not names:
             return partners
-        after = partners._kk_audit_snapshot(names)
+        after = partners._kk_audit_snapshot(names, skip_empty=True)
         after = {pid: {k: v for k, v in values.items() if v} for pid, values in after.items()}
         self.env["kundekartotek.audit.log"]._kk_append(partners._kk_audit_entries("create", {}, after))
         return partners
