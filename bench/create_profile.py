@@ -86,7 +86,7 @@ def where():
 
 def count_calls(env, vals_list):
     """Python function calls (and calls of C functions) made by the creations of ``vals_list``, each committed, and
-    how many of them the module's own code made itself: ``(calls, own)``.
+    how many of them are calls of the module's own functions or made directly by them: ``(calls, own)``.
 
     Unlike times, the count does not depend on the machine or its load: in the benchmark's threaded server, whose
     one interpreter lock is the bottleneck (docs/benchmarks.md), it is what one creation costs.
@@ -182,7 +182,7 @@ def main():
             calls, own = count_calls(env, [values(rng, prefix + "C", n, args.orgnr, norway) for n in range(args.calls)])
             print(
                 f"Python calls per creation, commit included: {calls / args.calls:.0f}, of which "
-                f"{own / args.calls:.0f} made in the module's own code"
+                f"{own / args.calls:.0f} of the module's own functions or made directly by them"
             )
         module = [("name", "=", "kundekartotek"), ("state", "=", "installed")]
         installed = bool(env["ir.module.module"].search_count(module))
