@@ -117,11 +117,13 @@ COLUMNS = (
 MAX_FINDINGS = 50
 
 
-def _canonical(value):
-    """One form for a hashed value, whether it comes from the dict being inserted or from the stored row."""
-    if isinstance(value, datetime):
-        return fields.Datetime.to_string(value)
-    return value or None
+def _canonical_values(row, names):
+    """The values of ``names`` in ``row``, in that order, in one form whether they come from the dict being inserted
+    or from the stored row (a date and time as text, an empty value as ``None``)."""
+    return [
+        fields.Datetime.to_string(value) if isinstance(value, datetime) else (value or None)
+        for value in map(row.get, names)
+    ]
 
 
 def _queued_text(entry):
@@ -281,7 +283,7 @@ class KundekartotekAuditLog(models.Model):
     @staticmethod
     def _kk_hash(previous_hash, row):
         """SHA-256 of the previous entry's hash and this entry's hashed columns (format 2)."""
-        values = [_canonical(row.get(name)) for name in HASHED_FIELDS]
+        values = _canonical_values(row, HASHED_FIELDS)
         payload = json.dumps([HASH_FORMAT, previous_hash, values], ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -350,7 +352,7 @@ class KundekartotekAuditLog(models.Model):
         key = self.env["kundekartotek.audit.seal"]._kk_key()[0]
         rows = []
         for number, entry in enumerate(pending):
-            values = {name: _canonical(entry.get(name)) for name in QUEUED_FIELDS}
+            values = dict(zip(QUEUED_FIELDS, _canonical_values(entry, QUEUED_FIELDS), strict=True))
             values["logged_partner"] = entry.get("partner_id") or None
             rows.append(
                 SQL(

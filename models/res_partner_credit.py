@@ -156,16 +156,19 @@ class ResPartner(models.Model):
         A contact may carry its company's values (Odoo copies the commercial fields onto contacts). Defaults sent in
         the context (``default_credit_policy``) count as sent values: the caller chose them.
         """
-        if kk_may_edit_credit(self.env):
-            return
         context = self.env.context
+        sent = [
+            name for name in CREDIT_FIELDS if f"default_{name}" in context or any(name in vals for vals in vals_list)
+        ]
+        if not sent or kk_may_edit_credit(self.env):
+            return
         for vals in vals_list:
             parent = self.browse(vals.get("parent_id")).exists()
             # sudo: the parent's values are compared, never shown, and only of a parent the caller may read: else
             # the answer (refused or not) would tell the credit settings of another company's customer.
             parent = parent.sudo() if parent and parent.has_access("read") else self.browse()
             commercial = parent.commercial_partner_id if parent and not vals.get("is_company") else None
-            for name in CREDIT_FIELDS:
+            for name in sent:
                 if name in vals:
                     value = vals[name]
                 elif f"default_{name}" in context:

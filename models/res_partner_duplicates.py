@@ -220,7 +220,8 @@ class ResPartner(models.Model):
         of each customer's company (else the user's current one), and shared ones, are compared; the fødselsnummer
         only for users who may read it; only partners the user may read are returned.
         """
-        may_read_id = self._kk_may_compare_personal_id()
+        # Asked only when a fødselsnummer is sent: without one there is nothing to leave out.
+        may_read_id = any("fodselsnummer" in vals for vals in vals_list) and self._kk_may_compare_personal_id()
         compared = {name for name in CHECKED_FIELDS if may_read_id or name != "fodselsnummer"}
         compared |= {"is_company", "company_id"}
         results = []
