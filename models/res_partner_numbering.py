@@ -105,11 +105,15 @@ class ResPartner(models.Model):
             self._kk_flush_numbers()
         vals_list, drawn = self._kk_number_in_advance(vals_list)
         data = self.env.cr.precommit.data
-        data[NUMBER_DRAWN] = set(drawn)
+        outer = data.get(NUMBER_DRAWN)  # a creation inside another's (contacts created with their company)
+        data[NUMBER_DRAWN] = (outer or set()) | drawn
         try:
             partners = super().create(vals_list)
         finally:
-            data.pop(NUMBER_DRAWN, None)
+            if outer is None:
+                data.pop(NUMBER_DRAWN, None)
+            else:
+                data[NUMBER_DRAWN] = outer
         checked = data.setdefault(NUMBER_CHECKED, {})
         checked.update(
             (partner.id, partner.ref) for partner in partners if (partner.company_id.id or 0, partner.ref) in drawn
@@ -131,9 +135,17 @@ class ResPartner(models.Model):
         context = self.env.context
         if "default_company_id" in context or "default_parent_id" in context:
             return vals_list, set()
+        # A customer rank not in the values comes from the Customers menu (``default_customer_rank``) or from
+        # account's customer search mode, which sets it in the values further down.
+        default_rank = (
+            1 if context.get("res_partner_search_mode") == "customer" else context.get("default_customer_rank")
+        )
         todo = {}
         for index, vals in enumerate(vals_list):
-            if vals.get("ref") or vals.get("parent_id") or (vals.get("customer_rank") or 0) <= 0:
+            rank = vals["customer_rank"] if "customer_rank" in vals else default_rank
+            if not isinstance(rank, int) or isinstance(rank, bool) or rank <= 0:
+                continue
+            if vals.get("ref") or vals.get("parent_id"):
                 continue
             company = self.env["res.company"].browse(vals.get("company_id") or ()) or self.env.company
             todo[index] = company

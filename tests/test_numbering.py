@@ -197,8 +197,15 @@ class TestNumbering(AccountTestInvoicingCommon):
             batch = self.Partner.create(
                 [{"name": f"Straks {n} AS", "customer_rank": 1, "is_company": True} for n in range(3)]
             )
+            # The Customers menu and account's customer search give the rank through the context.
+            menu = self.Partner.with_context(default_customer_rank=1).create({"name": "Meny AS", "is_company": True})
+            search = self.Partner.with_context(res_partner_search_mode="customer").create({"name": "Søk AS"})
         self.assertEqual(partner.ref, str(START))
         self.assertEqual(batch.mapped("ref"), [str(START + n) for n in (1, 2, 3)])
+        self.assertEqual((menu.ref, search.ref), (str(START + 4), str(START + 5)))
+        # A rank in the context that is not a number is not taken for one here: core makes of it what it makes.
+        textual = self.Partner.with_context(default_customer_rank="1").create({"name": "Tekst AS", "is_company": True})
+        self.assertFalse(textual.customer_rank > 0 and not textual.ref, "a customer without a number")
         entry = (
             self.env["kundekartotek.audit.log"]
             .sudo()
@@ -217,6 +224,8 @@ class TestNumbering(AccountTestInvoicingCommon):
             {"name": "Sen AS", "customer_rank": 1, "is_company": True}
         )
         self.assertEqual(late.ref, str(START + 2))
+        family = self._customer("Familie AS", child_ids=[Command.create({"name": "Ola", "customer_rank": 1})])
+        self.assertEqual((family.ref, family.child_ids.ref), (str(START + 3), False))
         self.scheme.write({"kind": "type"})
         self.assertTrue(self._customer("Bedrift AS").ref.startswith("B"))
 
