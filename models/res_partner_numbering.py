@@ -105,8 +105,10 @@ class ResPartner(models.Model):
             self._kk_flush_numbers()
         vals_list, drawn = self._kk_number_in_advance(vals_list)
         data = self.env.cr.precommit.data
-        outer = data.get(NUMBER_DRAWN)  # a creation inside another's (contacts created with their company)
-        data[NUMBER_DRAWN] = (outer or set()) | drawn
+        # A creation inside another's (contacts created with their company) sees only its own drawn numbers: a
+        # number typed there that the outer creation drew is then looked up, and found on the outer's stored row.
+        outer = data.get(NUMBER_DRAWN)
+        data[NUMBER_DRAWN] = set(drawn)
         try:
             partners = super().create(vals_list)
         finally:

@@ -226,6 +226,11 @@ class TestNumbering(AccountTestInvoicingCommon):
         self.assertEqual(late.ref, str(START + 2))
         family = self._customer("Familie AS", child_ids=[Command.create({"name": "Ola", "customer_rank": 1})])
         self.assertEqual((family.ref, family.child_ids.ref), (str(START + 3), False))
+        # A company created inside the creation of another, with the number the outer one draws, is refused with
+        # the message (not only by the unique index at the flush).
+        child = {"name": "Datter AS", "is_company": True, "customer_rank": 1, "ref": str(START + 4)}
+        with self.assertRaisesRegex(ValidationError, "already used by Nøste AS"), self.env.cr.savepoint():
+            self._customer("Nøste AS", child_ids=[Command.create(child)])
         self.scheme.write({"kind": "type"})
         self.assertTrue(self._customer("Bedrift AS").ref.startswith("B"))
 
