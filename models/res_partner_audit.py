@@ -149,6 +149,7 @@ class ResPartner(models.Model):
         if not names:
             return partners
         after = partners._kk_audit_snapshot(names, skip_empty=True)
+        # A value can still read as empty once formatted (a selection without a label): not news either.
         after = {pid: {k: v for k, v in values.items() if v} for pid, values in after.items()}
         self.env["kundekartotek.audit.log"]._kk_append(partners._kk_audit_entries("create", {}, after))
         return partners

@@ -165,7 +165,7 @@ class ResPartner(models.Model):
             scheme = schemes[company]
             if scheme and years[scheme] is not None:
                 drawn[index] = (scheme, scheme._kk_next_number("", "", years[scheme]))
-        taken = self._kk_numbers_taken({index: number for index, (_scheme, number) in drawn.items()})
+        taken = self._kk_numbers_taken(number for _scheme, number in drawn.values())
         vals_list = list(vals_list)
         # Numbers typed in this batch are not in the table yet: a drawn number must not meet them either.
         typed = {(vals.get("company_id") or 0, vals["ref"]) for vals in vals_list if vals.get("ref")}
@@ -176,7 +176,7 @@ class ResPartner(models.Model):
                 if (company_id, number) not in taken | typed | given:
                     break
                 number = scheme._kk_next_number("", "", years[scheme])
-                taken |= self._kk_numbers_taken({index: number})
+                taken |= self._kk_numbers_taken([number])
             else:
                 continue  # left to the numbering after the creation, which says why it found no free number
             given.add((company_id, number))
@@ -500,7 +500,7 @@ class ResPartner(models.Model):
             number = partner._kk_draw_number(raise_without_scheme=raise_without_scheme, schemes=schemes, free=False)
             if number:
                 drawn[partner] = number
-        taken = self._kk_numbers_taken(drawn)
+        taken = self._kk_numbers_taken(drawn.values())
         checked = self.env.cr.precommit.data.setdefault(NUMBER_CHECKED, {})
         for partner, number in drawn.items():
             if (partner.company_id.id or 0, number) in taken:
@@ -510,15 +510,16 @@ class ResPartner(models.Model):
             # number rules otherwise keep for managers; the number is the scheme's, never the caller's.
             partner.sudo()._kk_set_customer_number(number)
 
-    def _kk_numbers_taken(self, drawn):
-        """Of ``{partner: number}``, the ``(company id or 0, number)`` pairs another customer holds already."""
-        if not drawn:
+    def _kk_numbers_taken(self, numbers):
+        """Of ``numbers``, the ``(company id or 0, number)`` pairs a customer holds already."""
+        numbers = tuple(set(numbers))
+        if not numbers:
             return set()
         self._kk_flush_numbers()
         rows = self.env.execute_query(
             SQL(
                 "SELECT COALESCE(company_id, 0), ref FROM res_partner WHERE ref IN %s AND %s",
-                tuple(set(drawn.values())),
+                numbers,
                 NUMBER_HOLDER_WHERE,
             )
         )
