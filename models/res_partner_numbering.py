@@ -150,6 +150,10 @@ class ResPartner(models.Model):
             if vals.get("ref") or vals.get("parent_id"):
                 continue
             company = self.env["res.company"].browse(vals.get("company_id") or ()) or self.env.company
+            # A company the caller does not work in: its creation is refused further down, and must not use up a
+            # number of that company's series first (numbered after the creation, which then never comes).
+            if vals.get("company_id") and not self.env.su and company.id not in self.env.user._get_company_ids():
+                continue
             todo[index] = company
         if not todo:
             return vals_list, set()

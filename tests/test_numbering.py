@@ -234,6 +234,19 @@ class TestNumbering(AccountTestInvoicingCommon):
         self.scheme.write({"kind": "type"})
         self.assertTrue(self._customer("Bedrift AS").ref.startswith("B"))
 
+    def test_a_creation_refused_for_another_company_uses_none_of_its_numbers(self):
+        other = self.env["res.company"].create({"name": "Fremmed AS"})
+        scheme = self.env["kundekartotek.number.scheme"].create(
+            {"name": "Fremmed", "company_id": other.id, "kind": "sequential", "number_start": 880001}
+        )
+        series = scheme._kk_sequences()
+        before = series.number_next_actual
+        Partner = self.Partner.with_user(self.clerk)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            Partner.create({"name": "Inntrenger AS", "is_company": True, "customer_rank": 1, "company_id": other.id})
+        series.invalidate_recordset()
+        self.assertEqual(series.number_next_actual, before)
+
     def test_a_drawn_number_skips_a_number_typed_in_the_same_batch(self):
         batch = self.Partner.create(
             [
