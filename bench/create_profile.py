@@ -96,7 +96,8 @@ def count_calls(env, vals_list):
     def count(frame, event, _arg):
         if event in ("call", "c_call"):
             counts[0] += 1
-            if "kundekartotek" in frame.f_code.co_filename:
+            filename = frame.f_code.co_filename
+            if "/kundekartotek/" in filename and "/bench/" not in filename:
                 counts[1] += 1
 
     sys.setprofile(count)
