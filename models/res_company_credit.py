@@ -16,6 +16,7 @@ class ResCompany(models.Model):
         help="What happens when a customer invoice would take a customer over its credit limit: no check, a warning "
         "in the invoice's chatter, or posting refused until a manager overrides with a reason. A customer "
         "category or the customer itself may set another policy.",
+        prefetch="kundekartotek",
     )
 
     def write(self, vals):

@@ -16,6 +16,7 @@ class ResCompany(models.Model):
         "already in the register. Allow: nothing. Warn: a note on the new customer names the likely duplicates. "
         "Refuse: the creation fails with the existing customer's id and number. The customer form always shows "
         "the likely duplicates while typing and lets the user save (with the note).",
+        prefetch="kundekartotek",
     )
 
     def write(self, vals):

@@ -11,4 +11,5 @@ class ResCompany(models.Model):
         help="Every night, anonymise archived or restricted customers of this company whose bookkeeping retention "
         "period (5 years after the end of the fiscal year of their latest document) has ended and who have no open "
         "items. Active customers are never anonymised automatically.",
+        prefetch="kundekartotek",
     )

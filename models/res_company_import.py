@@ -47,6 +47,7 @@ class ResCompany(models.Model):
         help="The counter-account a new import of opening balances proposes for the open items. Empty: the account "
         "Odoo balances its own opening balance with (2099 in the Norwegian chart). Choose a clearing account when "
         "the general ledger's opening balance already holds the receivables in total.",
+        prefetch="kundekartotek",
     )
 
     @api.constrains("kk_opening_account_id")

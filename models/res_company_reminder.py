@@ -15,6 +15,7 @@ class ResCompany(models.Model):
         default=14,
         required=True,
         help="A customer gets no new payment reminder until this many days have passed since the last one.",
+        prefetch="kundekartotek",
     )
     kk_reminder_payment_days = fields.Integer(
         string="Payment deadline in reminders",
@@ -22,6 +23,7 @@ class ResCompany(models.Model):
         required=True,
         help="Days the customer is given to pay, counted from the reminder's date and printed in it. The debt "
         "collection act (inkassoloven § 9) requires at least 14 days.",
+        prefetch="kundekartotek",
     )
 
     @api.constrains("kk_reminder_interval_days", "kk_reminder_payment_days")

@@ -12,23 +12,27 @@ class ResCompany(models.Model):
         default=12,
         help="The quarterly validation lists customers whose contact data was last confirmed this many months ago "
         "or more.",
+        prefetch="kundekartotek",
     )
     kk_review_terms_months = fields.Integer(
         string="Review payment terms after (months)",
         default=24,
         help="The quarterly validation lists customers whose payment terms and credit limit have not changed for "
         "this many months or more.",
+        prefetch="kundekartotek",
     )
     kk_review_inactive_months = fields.Integer(
         string="Propose archiving after (months)",
         default=36,
         help="The yearly clean-up proposes customers without transactions for this many months or more, with a zero "
         "balance and no open items.",
+        prefetch="kundekartotek",
     )
     kk_review_user_id = fields.Many2one(
         "res.users",
         string="Review responsible",
         help="Gets the review activities of customers without a salesperson.",
+        prefetch="kundekartotek",
     )
 
     @api.constrains("kk_review_confirm_months", "kk_review_terms_months", "kk_review_inactive_months")

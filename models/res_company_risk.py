@@ -12,18 +12,21 @@ class ResCompany(models.Model):
         string="Late after (days past due)",
         default=10,
         help="An invoice counts as paid late when it is paid more than this many days after its due date.",
+        prefetch="kundekartotek",
     )
     kk_risk_limit_months = fields.Float(
         string="Suggested limit: months of sales",
         default=2.0,
         help="The suggested credit limit is this many months of the customer's average monthly invoiced amount, "
         "times the chance that it pays in time, rounded down to 1 000.",
+        prefetch="kundekartotek",
     )
     kk_risk_class_threshold = fields.Float(
         string="Suggest risk class above (%)",
         default=50.0,
         digits=(5, 2),
         help="Customers whose next invoice is more likely than this to be paid late are suggested as risk customers.",
+        prefetch="kundekartotek",
     )
 
     @api.constrains("kk_risk_late_days", "kk_risk_limit_months", "kk_risk_class_threshold")

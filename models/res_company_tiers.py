@@ -13,24 +13,28 @@ class ResCompany(models.Model):
         string="Categorise customers every month",
         help="Apply the rules below to the customers once a month. Customers locked against the rules are left as "
         "they are. The rules can also be previewed and applied by hand at any time.",
+        prefetch="kundekartotek",
     )
     kk_tier_a_share = fields.Float(
         string="Tier A: share of revenue (%)",
         default=80.0,
         digits=(5, 2),
         help="The largest customers that together make up this share of the last 12 months' revenue are A.",
+        prefetch="kundekartotek",
     )
     kk_tier_b_share = fields.Float(
         string="Tier B: next share of revenue (%)",
         default=15.0,
         digits=(5, 2),
         help="The customers that make up the next share of revenue are B; the rest are C.",
+        prefetch="kundekartotek",
     )
     kk_class_min_invoices = fields.Integer(
         string="Payment class: invoices needed",
         default=3,
         help="Payment behaviour changes a payment class only for customers with at least this many invoices paid "
         "in the last 12 months.",
+        prefetch="kundekartotek",
     )
     kk_class_max_late_share = fields.Float(
         string="Payment class: late share allowed (%)",
@@ -38,6 +42,7 @@ class ResCompany(models.Model):
         digits=(5, 2),
         help="Customers who paid more than this share of their invoices after the due date are proposed as risk "
         "customers; risk customers at or below it (and not flagged by the register) are proposed as credit.",
+        prefetch="kundekartotek",
     )
 
     @api.constrains("kk_tier_a_share", "kk_tier_b_share", "kk_class_max_late_share", "kk_class_min_invoices")

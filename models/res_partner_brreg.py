@@ -109,6 +109,7 @@ class ResPartner(models.Model):
         copy=False,
         index=True,
         help="Result of the last check of the organisation number in the Brønnøysund register.",
+        prefetch="kundekartotek",
     )
     # Prefetch group kk_brreg: see docs/architecture.md, "Prefetch groups on res.partner".
     brreg_checked_at = fields.Datetime(
@@ -129,6 +130,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="Status of the unit in the register at the last check: bankrupt, being wound up, forced dissolution "
         "or deleted make the customer a risk customer.",
+        prefetch="kundekartotek",
     )
     brreg_form_code = fields.Char(
         prefetch="kk_brreg",

@@ -26,6 +26,7 @@ class ResPartner(models.Model):
         VALUE_TIERS,
         tracking=True,
         help="Value segment: A for the most important customers, C for the least.",
+        prefetch="kundekartotek",
     )
 
     payment_class = fields.Selection(
@@ -33,6 +34,7 @@ class ResPartner(models.Model):
         default="credit",
         tracking=True,
         help="Cash: pays immediately. Credit: invoiced with payment terms. Risk: asked to pay in advance.",
+        prefetch="kundekartotek",
     )
 
     customer_category_id = fields.Many2one(
@@ -43,6 +45,7 @@ class ResPartner(models.Model):
         check_company=True,
         help="Groups customers; the category hands its receivable account, payment terms, fiscal position and "
         "pricelist to the customer unless they are set on the customer.",
+        prefetch="kundekartotek",
     )
 
     @api.depends("is_company", "company_registry", "parent_id.customer_type")

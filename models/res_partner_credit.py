@@ -48,6 +48,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="What happens when an invoice would take this customer over its credit limit. Empty: the policy of "
         "the customer category applies, or else the company's.",
+        prefetch="kundekartotek",
     )
     credit_policy_effective = fields.Selection(
         CREDIT_POLICIES,
@@ -66,11 +67,13 @@ class ResPartner(models.Model):
         tracking=True,
         help="Agreed discount, between 0 and 100, proposed on every new line of this customer's invoices. "
         "A discount typed on a line wins.",
+        prefetch="kundekartotek",
     )
     prepayment_required = fields.Boolean(
         compute="_compute_prepayment_required",
         store=True,
         help="Risk customers pay in advance: set by the payment class Risk.",
+        prefetch="kundekartotek",
     )
 
     @api.depends_context("company")

@@ -64,6 +64,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="GDPR art. 18: the customer's data is only stored (bookkeeping), not used. Restricted customers are "
         "hidden from the customer list by default and their e-mail addresses are blacklisted for mass mailing.",
+        prefetch="kundekartotek",
     )
     # Prefetch group kk_erasure: see docs/architecture.md, "Prefetch groups on res.partner".
     kk_restricted_date = fields.Date(prefetch="kk_erasure", string="Restricted since", readonly=True, copy=False)
@@ -83,6 +84,7 @@ class ResPartner(models.Model):
         copy=False,
         help="The customer's personal data was erased after the bookkeeping retention period ended; its invoices "
         "and journal items are kept.",
+        prefetch="kundekartotek",
     )
     kk_anonymised_date = fields.Date(prefetch="kk_erasure", string="Anonymised on", readonly=True, copy=False)
     kk_erasure_next_check = fields.Date(

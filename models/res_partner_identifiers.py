@@ -35,6 +35,7 @@ class ResPartner(models.Model):
         tracking=False,  # the chatter must not show it to people outside the group
         help="Fødselsnummer or D-number (11 digits) of a private customer. Store it only when the customer gave it "
         "and you need it, for example for debt collection.",
+        prefetch="kundekartotek",
     )
 
     fodselsnummer_masked = fields.Char(
@@ -52,6 +53,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Registered in the Norwegian VAT register (Merverdiavgiftsregisteret). Ticking it sets the VAT number "
         "to NO<organisation number>MVA; unticking it clears a Norwegian VAT number.",
+        prefetch="kundekartotek",
     )
 
     orgnr_search = fields.Char(

@@ -22,6 +22,7 @@ class ResPartner(models.Model):
         help="Why the register may hold this person's data (GDPR art. 6): a contract with the customer, a legal "
         "obligation such as bookkeeping, the person's consent, or a legitimate interest (e.g. a contact person at a "
         "business customer).",
+        prefetch="kundekartotek",
     )
     # Prefetch group kk_privacy: see docs/architecture.md, "Prefetch groups on res.partner".
     legal_basis_note = fields.Char(
@@ -48,6 +49,7 @@ class ResPartner(models.Model):
         compute="_compute_marketing_consent",
         store=True,
         help="The person currently consents to marketing by at least one channel.",
+        prefetch="kundekartotek",
     )
     access_log_count = fields.Integer(compute="_compute_access_log_count", string="Access log entries")
 

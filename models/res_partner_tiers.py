@@ -24,6 +24,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Keep the value tier and payment class as set by hand: the automatic categorisation leaves this "
         "customer alone (its revenue still counts in the ranking of the others).",
+        prefetch="kundekartotek",
     )
 
     @api.model

@@ -17,8 +17,9 @@ from .receivables_common import ReceivablesCommon, pdf_text
 
 DAY = "2026-03-01"
 # SQL statements of a reminder run by e-mail, PDFs included, with warm caches. Per customer: the reminder, the
-# message with its attachment, the notification and the queued mail; everything else is once per batch.
-QUERIES_ONE = 75
+# message with its attachment, the notification and the queued mail; everything else is once per batch (the
+# module's company settings among it, read in a query of their own: their prefetch group).
+QUERIES_ONE = 76
 QUERIES_TWENTY = 424
 
 
