@@ -13,6 +13,7 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -47,11 +48,42 @@ def _waiting_rows(limit=None):
 
 class _ProcessSealer:
     """The threads of this process that seal the queue of one database: one seals at a time; the others only say
-    they committed entries (``pending``), and the sealing thread looks again before it leaves."""
+    they committed entries (``pending``), and the sealing thread looks again before it leaves. ``timer``: the look
+    scheduled after a commit (see :meth:`KundekartotekAuditLog._kk_seal_after_commit`), one at a time."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.pending = False
+        self.timer = None
+        self.timer_lock = threading.Lock()
+
+    def schedule(self, dbname):
+        """Look at the queue :data:`SEAL_DELAY` seconds from now, unless a look is already scheduled."""
+        with self.timer_lock:
+            if self.timer is None:
+                self.timer = threading.Timer(SEAL_DELAY, self._look, args=(dbname,))
+                self.timer.name = f"kundekartotek audit sealer {dbname}"
+                self.timer.daemon = True  # a stopping server does not wait: the next commit or the job chains
+                self.timer.start()
+
+    def _look(self, dbname):
+        with self.timer_lock:
+            self.timer = None  # a commit from now on schedules the next look
+        threading.current_thread().dbname = dbname  # for the log lines
+        try:
+            registry = Registry.registries[dbname]
+        except KeyError:  # the registry was dropped (database deleted or unloaded): the next commit or the job
+            return
+        if not registry.ready:
+            return
+        try:
+            with registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_seal_passes()
+        except Exception:  # noqa: BLE001 - no connection now; the entries wait in the queue
+            _logger.warning(
+                "The audit trail could not chain its queued entries now; the next commit or the scheduled job will.",
+                exc_info=True,
+            )
 
 
 _process_sealers = {}  # database name -> _ProcessSealer
@@ -66,6 +98,11 @@ def _process_sealer(dbname):
     return sealer
 
 
+# How long a committed entry waits, at most, for the look that chains it (plus the look itself): the look after a
+# commit is made by a thread of the process this many seconds later, and chains what every commit of the meantime
+# queued, so a busy server makes one pass per interval instead of one per commit (docs/benchmarks.md). 0: the
+# committing thread looks at once, after its commit (the chain's concurrency tests use it, to see each look).
+SEAL_DELAY = 0.5
 # A transaction with at least this many entries (a batch: an import, a mass update) chains them itself, as before the
 # queue: queueing them would write and read every entry twice, and such transactions are few, so the lock they hold
 # to their commit delays little.
@@ -388,15 +425,23 @@ class KundekartotekAuditLog(models.Model):
             cr.postrollback.add(self._kk_seal_after_commit)
 
     def _kk_seal_after_commit(self):
-        """Postcommit: chain what is queued. Never raises: the transaction is committed, its entries are safe in
-        the queue, and the next commit or the scheduled job chains them.
+        """Postcommit: have what is queued chained, :data:`SEAL_DELAY` seconds from now by a thread of this process
+        (:class:`_ProcessSealer`), or at once when the delay is 0 (:meth:`_kk_seal_passes`). Never raises: the
+        transaction is committed, its entries are safe in the queue, and a later look or the scheduled job chains
+        them."""
+        if SEAL_DELAY > 0:
+            _process_sealer(self.env.cr.dbname).schedule(self.env.cr.dbname)
+        else:
+            self._kk_seal_passes()
 
-        In a threaded server the requests of one process take turns: a thread that finds another of this process
+    def _kk_seal_passes(self):
+        """Chain what is queued; never raises.
+
+        In a threaded server the threads of one process take turns: a thread that finds another of this process
         sealing leaves its entries to it (as one that does not get the chain lock leaves them to its holder, see
-        :meth:`_kk_seal_queue`), and the sealing thread looks again once it is done, after this commit. So a busy
-        server seals many requests' entries in one pass instead of opening a cursor per request to find the lock
-        taken. A thread makes at most :data:`SEAL_ROUNDS` passes; what is left waits for the next commit or the
-        scheduled job.
+        :meth:`_kk_seal_queue`), and the sealing thread looks again once it is done. So a busy server seals many
+        requests' entries in one pass instead of opening a cursor per request to find the lock taken. A thread
+        makes at most :data:`SEAL_ROUNDS` passes; what is left waits for the next look or the scheduled job.
         """
         sealer = _process_sealer(self.env.cr.dbname)
         sealer.pending = True

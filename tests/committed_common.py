@@ -8,12 +8,16 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
+from ..models import kundekartotek_audit_log
 from ..models.res_partner_audit import audit_suspended
 
 
 class CommittedCase(TransactionCase):
     def setUp(self):
         super().setUp()
+        # Each commit looks at the audit queue at once, in the committing thread, so that a test sees each look
+        # where it happens (the delayed look of a server is tested in test_audit_concurrency.TestDelayedLook).
+        self.patch(kundekartotek_audit_log, "SEAL_DELAY", 0)
         self.partner_ids = []  # partners the test commits: deleted at the end
         with self.registry.cursor() as cr:
             cr.execute(SQL("SELECT coalesce(max(id), 0) FROM kundekartotek_audit_log"))

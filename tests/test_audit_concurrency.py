@@ -15,6 +15,7 @@ from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..models import kundekartotek_audit_log
 from ..models.kundekartotek_audit_log import (
     CHAIN_IN_TRANSACTION,
     CHAIN_LOCK,
@@ -31,8 +32,10 @@ from .committed_common import CommittedCase
 TIMEOUT = 30  # seconds any wait of these tests may last before it counts as a hang
 
 
-@tagged("post_install", "-at_install")
-class TestAuditChainConcurrency(CommittedCase):
+class ChainCase(CommittedCase):
+    """What the chain's tests read: the entries and queue rows committed since the test began, and the check that
+    they form one chain."""
+
     def _create(self, env, name):
         partner = env["res.partner"].create({"name": name, "city": "Oslo"})
         self.partner_ids.append(partner.id)
@@ -61,6 +64,17 @@ class TestAuditChainConcurrency(CommittedCase):
                 api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_verify()["findings"], []
             )
 
+    def _queued(self):
+        """Rows the test's writers left in the audit queue (committed, not chained): (rejected, partner) pairs."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL("SELECT rejected, partner_id FROM kundekartotek_audit_queue WHERE id > %s", self.start_queue)
+            )
+            return cr.fetchall()
+
+
+@tagged("post_install", "-at_install")
+class TestAuditChainConcurrency(ChainCase):
     def _run(self, *targets):
         """Run each target in a thread of its own; re-raise the first error of any."""
         errors = []
@@ -113,14 +127,6 @@ class TestAuditChainConcurrency(CommittedCase):
                 )
             )
             return cr.fetchone()[0]
-
-    def _queued(self):
-        """Rows the test's writers left in the audit queue (committed, not chained): (rejected, partner) pairs."""
-        with self.registry.cursor() as cr:
-            cr.execute(
-                SQL("SELECT rejected, partner_id FROM kundekartotek_audit_queue WHERE id > %s", self.start_queue)
-            )
-            return cr.fetchall()
 
     def _while_a_holds_the_chain_b_commits(self, name_a, name_b, rollback=False):
         """Run writer A, who reads the trail (so chains its entries in its own transaction and holds the chain
@@ -453,7 +459,7 @@ class TestProcessSealer(TransactionCase):
             return 0
 
         with patch.object(KundekartotekAuditLog, "_kk_seal_queue", seal_queue):
-            self.Log._kk_seal_after_commit()
+            self.Log._kk_seal_passes()
         return len(passes)
 
     def test_one_pass_when_nobody_commits_meanwhile(self):
@@ -491,3 +497,68 @@ class TestProcessSealer(TransactionCase):
         self.assertIn("could not chain its queued entries now", logs.output[0])
         self.assertTrue(self.sealer.lock.acquire(blocking=False), "the turn is free again")
         self.sealer.lock.release()
+
+
+@tagged("post_install", "-at_install")
+class TestDelayedLook(ChainCase):
+    """In a server, the look at the queue after a commit is made a moment later by a thread of the process, for
+    every commit of that moment at once."""
+
+    def setUp(self):
+        super().setUp()
+        self.patch(kundekartotek_audit_log, "SEAL_DELAY", 0.5)
+        self.sealer = _process_sealer(self.env.cr.dbname)
+
+    def _commit_customer(self, name):
+        with self.registry.cursor() as cr:
+            partner = api.Environment(cr, SUPERUSER_ID, {})["res.partner"].create({"name": name, "city": "Oslo"})
+            self.partner_ids.append(partner.id)
+
+    def _seals(self):
+        with self.registry.cursor() as cr:
+            cr.execute(SQL("SELECT count(*) FROM kundekartotek_audit_seal WHERE sequence > %s", self.start_seal))
+            return cr.fetchone()[0]
+
+    def _wait_for_the_look(self):
+        timer = self.sealer.timer
+        self.assertIsNotNone(timer, "a look is scheduled after the commit")
+        timer.join(TIMEOUT)
+        self.assertFalse(timer.is_alive(), "the look hangs")
+
+    def test_the_entries_of_a_commit_are_chained_a_moment_later_without_another_commit(self):
+        self._commit_customer("Litt senere AS")
+        self.assertTrue(self._queued(), "right after the commit the entries wait in the queue")
+        self._wait_for_the_look()
+        self.assertEqual(self._queued(), [])
+        rows = self._committed()
+        self.assertEqual({row["record_name"] for row in rows}, {"Litt senere AS"})
+        self._assert_one_chain(rows)
+
+    def test_the_commits_of_the_moment_are_chained_in_one_pass(self):
+        timer = None
+        for name in ("Først AS", "Så AS", "Til slutt AS"):
+            self._commit_customer(name)
+            timer = timer or self.sealer.timer
+            self.assertIs(self.sealer.timer, timer, "one look for the commits of the moment")
+        self._wait_for_the_look()
+        self.assertEqual(self._queued(), [])
+        self.assertEqual(self._seals(), 1, "one pass, one seal, for three commits")
+        rows = self._committed()
+        self.assertEqual({row["record_name"] for row in rows}, {"Først AS", "Så AS", "Til slutt AS"})
+        self._assert_one_chain(rows)
+
+    def test_a_commit_after_the_look_began_schedules_the_next(self):
+        self._commit_customer("Første runde AS")
+        self._wait_for_the_look()
+        self._commit_customer("Andre runde AS")
+        self._wait_for_the_look()
+        self.assertEqual(self._queued(), [])
+        self.assertEqual(self._seals(), 2)
+        self._assert_one_chain(self._committed())
+
+    def test_a_look_for_a_database_without_registry_does_nothing(self):
+        look = threading.Thread(target=self.sealer._look, args=("kundekartotek_no_such_database",))
+        with self.assertNoLogs("odoo.addons.kundekartotek.models.kundekartotek_audit_log", "WARNING"):
+            look.start()
+            look.join(TIMEOUT)
+        self.assertFalse(look.is_alive())
