@@ -48,6 +48,30 @@ PERSONAL_ID_GROUP = "kundekartotek.group_personal_id"
 TRIGRAM_OPERATOR = SQL("%%")
 
 
+# The partner columns the duplicate search and the candidates' keys read in SQL (_kk_candidate_query,
+# _kk_dup_partner_dicts): flushed before it, and nothing else (a flush of the whole model looks at every field).
+DUP_COLUMNS = [
+    "name",
+    "is_company",
+    "company_registry",
+    "fodselsnummer",
+    "vat",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "zip",
+    "country_id",
+    "active",
+    "parent_id",
+    "company_id",
+    "kk_dup_key",
+    "kk_dup_email",
+    "kk_dup_phone",
+    "kk_dup_mobile",
+]
+
+
 def _contact_key(string):
     """A stored duplicate key of a contact detail (see ``_compute_kk_dup_keys``), indexed where set."""
     return fields.Char(
@@ -305,8 +329,8 @@ class ResPartner(models.Model):
         ``TRIGRAM_THRESHOLD``, at most ``NAME_CANDIDATES`` of them, the most similar first; without it (or with
         ``trigram=False``, which the tests use to force it) a shared name word, the most shared words first.
         """
-        self.env["res.partner"].flush_model()
-        self.env["res.partner.bank"].flush_model()
+        self.env["res.partner"].flush_model(DUP_COLUMNS)
+        self.env["res.partner.bank"].flush_model(["partner_id", "sanitized_acc_number"])
         rows = []
         for index, (subject, company_id) in enumerate(subjects):
             if not (
