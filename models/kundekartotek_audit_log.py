@@ -168,9 +168,10 @@ def _queued_text(entry):
     return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _queued_signature(key, entry):
-    """The signature of a queued entry (its values as :func:`_queued_text`) with the seals' key."""
-    return hmac.new(key, _queued_text(entry).encode(), hashlib.sha256).hexdigest()
+def _queued_signature(key, entry, text=None):
+    """The signature of a queued entry (its values as :func:`_queued_text`, or ``text`` when the caller has it) with
+    the seals' key."""
+    return hmac.new(key, (text or _queued_text(entry)).encode(), hashlib.sha256).hexdigest()
 
 
 class KundekartotekAuditLog(models.Model):
@@ -387,26 +388,25 @@ class KundekartotekAuditLog(models.Model):
         has none); the database keeps it up to date until the entry is chained (``ondelete``, merges).
         """
         key = self.env["kundekartotek.audit.seal"]._kk_key()[0]
-        rows = []
-        for number, entry in enumerate(pending):
+        partners, texts, signatures = [], [], []
+        for entry in pending:
             values = dict(zip(QUEUED_FIELDS, _canonical_values(entry, QUEUED_FIELDS), strict=True))
             values["logged_partner"] = entry.get("partner_id") or None
-            rows.append(
-                SQL(
-                    "(%s, %s::int, %s::jsonb, %s)",
-                    number,
-                    values["logged_partner"],
-                    _queued_text(values),
-                    _queued_signature(key, values),
-                )
-            )
+            text = _queued_text(values)
+            partners.append(values["logged_partner"])
+            texts.append(text)
+            signatures.append(_queued_signature(key, values, text))
+        # One array per column, whatever the number of entries (see _kk_insert_rows).
         self.env.cr.execute(
             SQL(
                 "INSERT INTO %s (partner_id, entry, signature)"
-                " SELECT p.id, v.entry, v.signature FROM (VALUES %s) AS v(number, partner, entry, signature)"
+                " SELECT p.id, v.entry, v.signature FROM unnest(%s::int[], %s::jsonb[], %s::text[])"
+                " WITH ORDINALITY AS v(partner, entry, signature, number)"
                 " LEFT JOIN res_partner p ON p.id = v.partner ORDER BY v.number",
                 SQL.identifier(QUEUE_TABLE),
-                SQL(", ").join(rows),
+                partners,
+                texts,
+                signatures,
             )
         )
         self.env.cr.postcommit.data[QUEUED] = True
