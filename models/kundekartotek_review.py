@@ -19,6 +19,26 @@ TERMS_FIELDS = ("property_payment_term_id", "credit_limit")
 MAX_CHANGE_LINES = 50
 
 
+# The partner columns the proposals for archiving read in SQL: flushed before it (an invoice posted in the same
+# transaction raises the customer rank in the cache first).
+CLEANUP_COLUMNS = ["create_date", "active", "parent_id", "customer_rank", "company_id"]
+# The partner columns the quarterly validation reads in SQL: flushed before it, and nothing else.
+QUARTERLY_COLUMNS = [
+    "kk_contact_confirmed_date",
+    "create_date",
+    "message_bounce",
+    "brreg_status",
+    "ref",
+    "company_registry",
+    "is_company",
+    "country_id",
+    "active",
+    "parent_id",
+    "customer_rank",
+    "company_id",
+]
+
+
 class KundekartotekReview(models.Model):
     """One customer on one review list for one period: the monthly review of new and changed customers, the
     quarterly validation, or the yearly clean-up's archiving proposal.
@@ -203,7 +223,9 @@ class KundekartotekReview(models.Model):
     def _kk_generate_monthly(self, company, today):
         """New and changed customers of the month before ``today``, from the audit trail: who changed what."""
         label, start, end = review.previous_month(today)
-        self.env["kundekartotek.audit.log"].flush_model()
+        self.env["kundekartotek.audit.log"].flush_model(
+            ["partner_id", "logged_at", "user_id", "action", "field_label", "field_name", "res_model"]
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -250,8 +272,8 @@ class KundekartotekReview(models.Model):
         """Customers whose data needs checking this quarter, each with its reasons."""
         label = review.quarter_period(today)[0]
         confirm, terms = company.kk_review_confirm_months, company.kk_review_terms_months
-        self.env["kundekartotek.audit.log"].flush_model()
-        self.env["res.partner"].flush_model()
+        self.env["kundekartotek.audit.log"].flush_model(["res_model", "res_id", "field_name", "logged_at"])
+        self.env["res.partner"].flush_model(QUARTERLY_COLUMNS)
         self.env.cr.execute(
             SQL(
                 """
@@ -299,9 +321,21 @@ class KundekartotekReview(models.Model):
         from its creation), no draft entry, no open receivable or payable item and a zero balance in ``company``,
         and is on no pending monthly review or quarterly validation. One grouped query over the journal items.
         """
-        self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model()
-        self.flush_model()
+        self.env["account.move.line"].flush_model(
+            [
+                "partner_id",
+                "parent_state",
+                "company_id",
+                "account_id",
+                "date",
+                "balance",
+                "reconciled",
+                "amount_residual",
+            ]
+        )
+        self.env["account.move"].flush_model(["commercial_partner_id", "state", "company_id"])
+        self.env["res.partner"].flush_model(CLEANUP_COLUMNS)
+        self.flush_model(["partner_id", "state", "kind"])
         only = SQL("AND p.id IN %s", tuple(partner_ids)) if partner_ids else SQL("")
         self.env.cr.execute(
             SQL(
@@ -327,10 +361,13 @@ class KundekartotekReview(models.Model):
                 only=only,
             )
         )
+        # Fetched before anything else reads a field: a read that is not in the cache runs its own query on the
+        # same cursor, and the rows of this one would be gone.
+        rows = self.env.cr.fetchall()
         currency = company.currency_id
         return {
             pid: last
-            for pid, created, last, balance, open_items in self.env.cr.fetchall()
+            for pid, created, last, balance, open_items in rows
             if not open_items and currency.is_zero(balance) and review.is_due(last or created, today, months)
         }
 
