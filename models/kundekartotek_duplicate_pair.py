@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib import duplicates as dup
-from .res_partner_duplicates import TRIGRAM_OPERATOR
+from .res_partner_duplicates import DUP_COLUMNS, TRIGRAM_OPERATOR
 
 _logger = logging.getLogger(__name__)
 
@@ -181,8 +181,8 @@ class KundekartotekDuplicatePair(models.Model):
         """
         started = time.perf_counter()
         partners = self.env["res.partner"]
-        partners.flush_model()
-        self.env["res.partner.bank"].flush_model()
+        partners.flush_model(DUP_COLUMNS)
+        self.env["res.partner.bank"].flush_model(["partner_id", "sanitized_acc_number", "active"])
         self.flush_model()
         if trigram is None:
             trigram = partners._kk_has_trigram()
