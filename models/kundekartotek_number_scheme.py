@@ -162,14 +162,14 @@ class KundekartotekNumberScheme(models.Model):
         Then the first customers, created concurrently, do not race to create it (see ``_kk_create_sequence``).
         """
         schemes = super().create(vals_list)
-        self.env.registry.clear_cache()  # _kk_scheme_id_for
+        self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_scheme_plan
         schemes._kk_create_single_series()
         return schemes
 
     def write(self, vals):
         res = super().write(vals)
         if vals.keys() & {"active", "company_id", "pattern", "kind"}:
-            self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_parts_of
+            self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_parts_of, _kk_scheme_plan
         if "pattern" in vals or "kind" in vals:
             self._kk_create_single_series()
         if "number_start" in vals:
@@ -193,7 +193,7 @@ class KundekartotekNumberScheme(models.Model):
 
     def unlink(self):
         res = super().unlink()
-        self.env.registry.clear_cache()  # _kk_scheme_id_for
+        self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_scheme_plan
         return res
 
     @api.model
@@ -202,6 +202,21 @@ class KundekartotekNumberScheme(models.Model):
         # sudo: superuser: numbering a new customer is every user's business, reading schemes is configuration's.
         # sudo: numbering a new customer is every user's business, reading schemes is configuration's
         return self.sudo().browse(self._kk_scheme_id_for(company.id))
+
+    @api.model
+    def _kk_scheme_and_parts(self, company):
+        """The active scheme numbering the customers of ``company`` (or an empty recordset) and its parsed pattern,
+        in one cached lookup: every new customer asks for both."""
+        scheme_id, parts = self._kk_scheme_plan(company.id)
+        # sudo: as _kk_scheme_for
+        return self.sudo().browse(scheme_id), parts
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _kk_scheme_plan(self, company_id):
+        """Cached as :meth:`_kk_scheme_id_for` and :meth:`_kk_parts_of`, whose changes clear it too."""
+        scheme_id = self._kk_scheme_id_for(company_id)
+        return scheme_id, (self._kk_parts_of(scheme_id) if scheme_id else ())
 
     @api.model
     @tools.ormcache("company_id")
@@ -249,15 +264,16 @@ class KundekartotekNumberScheme(models.Model):
             return Sequence.search([("code", "=like", self._kk_sequence_code() + ":%")])
         return Sequence.search([("code", "=", self._kk_sequence_code(key))], limit=1)
 
-    def _kk_next_number(self, type_letter, region, year):
+    def _kk_next_number(self, type_letter, region, year, parts=None):
         """Draw the next number of the series for these token values; the series is created on first use.
+        ``parts``: the scheme's parsed pattern, when the caller has it (:meth:`_kk_scheme_and_parts`).
 
         The series are ``ir.sequence`` records with the ``standard`` implementation, i.e. PostgreSQL sequences:
         ``nextval`` takes no lock and is never rolled back, so concurrent transactions never get the same running
         number and a number is never handed out twice (a rolled-back creation leaves a gap instead).
         """
         self.ensure_one()
-        parts = self._kk_parts()
+        parts = parts or self._kk_parts()
         key = numbering.sequence_key(parts, type_letter, region, year)
         sequence_id = self._kk_sequence_id(key) or self._kk_create_sequence(key).id
         # The series are plain PostgreSQL sequences without prefix or date ranges: nextval is all ir.sequence's

@@ -158,17 +158,18 @@ class ResPartner(models.Model):
         if not todo:
             return vals_list, set()
         Scheme = self.env["kundekartotek.number.scheme"]
-        schemes = {company: Scheme._kk_scheme_for(company) for company in set(todo.values())}
+        plans = {company: Scheme._kk_scheme_and_parts(company) for company in set(todo.values())}
         # The year each scheme's numbers need (0: none), or None for a pattern that needs the partner itself.
         years = {}
-        for scheme in filter(None, schemes.values()):
-            tokens = set(numbering.key_tokens(scheme._kk_parts()))
-            years[scheme] = None if tokens - {"year"} else (fields.Date.context_today(self).year if tokens else 0)
+        for scheme, parts in plans.values():
+            if scheme:
+                tokens = set(numbering.key_tokens(parts))
+                years[scheme] = None if tokens - {"year"} else (fields.Date.context_today(self).year if tokens else 0)
         drawn = {}
         for index, company in todo.items():
-            scheme = schemes[company]
+            scheme, parts = plans[company]
             if scheme and years[scheme] is not None:
-                drawn[index] = (scheme, scheme._kk_next_number("", "", years[scheme]))
+                drawn[index] = (scheme, scheme._kk_next_number("", "", years[scheme], parts))
         taken = self._kk_numbers_taken(number for _scheme, number in drawn.values())
         vals_list = list(vals_list)
         # Numbers typed in this batch are not in the table yet: a drawn number must not meet them either.

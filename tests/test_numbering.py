@@ -86,6 +86,16 @@ class TestNumbering(AccountTestInvoicingCommon):
         partner = self._customer("Mønster AS")
         self.assertEqual(partner.ref, f"K{year:02d}-B007")
 
+    def test_a_new_pattern_numbers_the_next_customer_created(self):
+        """The scheme and its parsed pattern are cached per company for the creation's numbering: a change of the
+        pattern must reach the next creation."""
+        self.assertEqual(self._customer("Før AS").ref, str(START))
+        self.scheme.write({"kind": "pattern", "pattern": "K{year}-{seq:4}", "number_start": 1})
+        year = fields.Date.context_today(self.scheme).year
+        self.assertEqual(self._customer("Etter AS").ref, f"K{year}-0001")
+        self.scheme.pattern = "N{seq:5}"
+        self.assertEqual(self._customer("Siden AS").ref, f"N{START + 1:05d}")  # the series without tokens goes on
+
     def test_unusable_patterns_are_refused_with_the_fix(self):
         self.scheme.kind = "pattern"
         for pattern, message in (
