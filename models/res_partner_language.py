@@ -25,8 +25,15 @@ class ResPartner(models.Model):
         Every new partner asks, so the answer costs as little as it can: the installed languages are cached, and
         countries are compared by id (see :meth:`_kk_company_country_id`).
         """
-        if NORWEGIAN_LANG not in dict(self.env["res.lang"].get_installed()):
-            return False
+        return self._kk_bokmal_installed() and self._kk_norwegian_by_country(country_id)
+
+    @api.model
+    def _kk_bokmal_installed(self):
+        return NORWEGIAN_LANG in dict(self.env["res.lang"].get_installed())
+
+    @api.model
+    def _kk_norwegian_by_country(self, country_id):
+        """:meth:`_kk_norwegian_lang` once Bokmål is known to be installed."""
         country_id = country_id or self._kk_company_country_id(self.env.company)
         return NORWEGIAN_LANG if country_id and country_id == self._kk_norway_id() else False
 
@@ -47,13 +54,14 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if "default_lang" not in self.env.context:
+        # Without Bokmål installed there is nothing to decide: core's default is every new partner's language.
+        if "default_lang" not in self.env.context and self._kk_bokmal_installed():
             for vals in vals_list:
                 if "lang" in vals or vals.get("parent_id"):
                     continue
                 country_id = vals.get("country_id")
                 valid = isinstance(country_id, int) and not isinstance(country_id, bool)
-                lang = self._kk_norwegian_lang(country_id if valid else None)
+                lang = self._kk_norwegian_by_country(country_id if valid else None)
                 # Set either way: otherwise the ORM's defaults (default_get above) would judge by the company alone.
                 vals["lang"] = lang or self._kk_core_default_lang()
         return super().create(vals_list)
