@@ -415,6 +415,8 @@ class KundekartotekAuditLog(models.Model):
     def _kk_seal_later(self, held_lock=False):
         """Look at the queue once this transaction has committed (once per transaction); ``held_lock``: it holds the
         chain lock, so also once it has rolled back (a sealer that tried the lock meanwhile left its entries to it).
+        That look is made at once, in this thread: a rollback is rare, and a test's transaction ends with one, after
+        which no look of its may run on in a thread of its own.
         """
         cr = self.env.cr
         if not cr.postcommit.data.get(SEAL_AFTER_COMMIT):
@@ -422,7 +424,7 @@ class KundekartotekAuditLog(models.Model):
             cr.postcommit.add(self._kk_seal_after_commit)
         if held_lock and not cr.postrollback.data.get(SEAL_AFTER_COMMIT):
             cr.postrollback.data[SEAL_AFTER_COMMIT] = True
-            cr.postrollback.add(self._kk_seal_after_commit)
+            cr.postrollback.add(self._kk_seal_passes)
 
     def _kk_seal_after_commit(self):
         """Postcommit: have what is queued chained, :data:`SEAL_DELAY` seconds from now by a thread of this process

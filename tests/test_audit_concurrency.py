@@ -506,7 +506,8 @@ class TestDelayedLook(ChainCase):
 
     def setUp(self):
         super().setUp()
-        self.patch(kundekartotek_audit_log, "SEAL_DELAY", 0.5)
+        # Longer than a server's delay: the commits of a test must fall within one delay on a busy machine too.
+        self.patch(kundekartotek_audit_log, "SEAL_DELAY", 3.0)
         self.sealer = _process_sealer(self.env.cr.dbname)
 
     def _commit_customer(self, name):
@@ -555,6 +556,20 @@ class TestDelayedLook(ChainCase):
         self.assertEqual(self._queued(), [])
         self.assertEqual(self._seals(), 2)
         self._assert_one_chain(self._committed())
+
+    def test_a_transaction_that_held_the_chain_and_rolls_back_looks_at_once(self):
+        """Its look is made in its own thread at the rollback: nothing of it runs on afterwards (a test class's
+        transaction ends so)."""
+        cr = self.registry.cursor()
+        try:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self._create(env, "Angret AS")
+            env["kundekartotek.audit.log"].flush_model()  # reads the trail: chains in its transaction, holds the lock
+            cr.rollback()
+        finally:
+            cr.close()
+        self.assertIsNone(self.sealer.timer, "no look left to a thread")
+        self.assertEqual(self._committed(), [])
 
     def test_a_look_for_a_database_without_registry_does_nothing(self):
         look = threading.Thread(target=self.sealer._look, args=("kundekartotek_no_such_database",))
