@@ -169,18 +169,18 @@ class ResPartner(models.Model):
         for index, company in todo.items():
             scheme, parts = plans[company]
             if scheme and years[scheme] is not None:
-                drawn[index] = (scheme, scheme._kk_next_number("", "", years[scheme], parts))
-        taken = self._kk_numbers_taken(number for _scheme, number in drawn.values())
+                drawn[index] = (scheme, parts, scheme._kk_next_number("", "", years[scheme], parts))
+        taken = self._kk_numbers_taken(number for _scheme, _parts, number in drawn.values())
         vals_list = list(vals_list)
         # Numbers typed in this batch are not in the table yet: a drawn number must not meet them either.
         typed = {(vals.get("company_id") or 0, vals["ref"]) for vals in vals_list if vals.get("ref")}
         given = set()
-        for index, (scheme, number) in drawn.items():
+        for index, (scheme, parts, number) in drawn.items():
             company_id = vals_list[index].get("company_id") or 0
             for _attempt in range(MAX_DRAWS):
                 if (company_id, number) not in taken | typed | given:
                     break
-                number = scheme._kk_next_number("", "", years[scheme])
+                number = scheme._kk_next_number("", "", years[scheme], parts)
                 taken |= self._kk_numbers_taken([number])
             else:
                 continue  # left to the numbering after the creation, which says why it found no free number
