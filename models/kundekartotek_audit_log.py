@@ -13,8 +13,9 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
-from odoo.modules.registry import Registry
 from odoo.tools import SQL
+
+from .delayed_look import DelayedLook, look_of
 
 _logger = logging.getLogger(__name__)
 
@@ -46,56 +47,24 @@ def _waiting_rows(limit=None):
     return SQL("%s LIMIT %s", query, limit) if limit else query
 
 
-class _ProcessSealer:
+class _ProcessSealer(DelayedLook):
     """The threads of this process that seal the queue of one database: one seals at a time; the others only say
     they committed entries (``pending``), and the sealing thread looks again before it leaves. ``timer``: the look
     scheduled after a commit (see :meth:`KundekartotekAuditLog._kk_seal_after_commit`), one at a time."""
 
     def __init__(self):
+        super().__init__(
+            "kundekartotek.audit.log",
+            "_kk_seal_passes",
+            lambda: SEAL_DELAY,
+            "The audit trail could not chain its queued entries now; the next commit or the scheduled job will.",
+        )
         self.lock = threading.Lock()
         self.pending = False
-        self.timer = None
-        self.timer_lock = threading.Lock()
-
-    def schedule(self, dbname):
-        """Look at the queue :data:`SEAL_DELAY` seconds from now, unless a look is already scheduled."""
-        with self.timer_lock:
-            if self.timer is None:
-                self.timer = threading.Timer(SEAL_DELAY, self._look, args=(dbname,))
-                self.timer.name = f"kundekartotek audit sealer {dbname}"
-                self.timer.daemon = True  # a stopping server does not wait: the next commit or the job chains
-                self.timer.start()
-
-    def _look(self, dbname):
-        with self.timer_lock:
-            self.timer = None  # a commit from now on schedules the next look
-        threading.current_thread().dbname = dbname  # for the log lines
-        try:
-            registry = Registry.registries[dbname]
-        except KeyError:  # the registry was dropped (database deleted or unloaded): the next commit or the job
-            return
-        if not registry.ready:
-            return
-        try:
-            with registry.cursor() as cr:
-                api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_seal_passes()
-        except Exception:  # noqa: BLE001 - no connection now; the entries wait in the queue
-            _logger.warning(
-                "The audit trail could not chain its queued entries now; the next commit or the scheduled job will.",
-                exc_info=True,
-            )
-
-
-_process_sealers = {}  # database name -> _ProcessSealer
-_process_sealers_lock = threading.Lock()
 
 
 def _process_sealer(dbname):
-    sealer = _process_sealers.get(dbname)
-    if sealer is None:
-        with _process_sealers_lock:
-            sealer = _process_sealers.setdefault(dbname, _ProcessSealer())
-    return sealer
+    return look_of(_ProcessSealer, dbname)
 
 
 # How long a committed entry waits, at most, for the look that chains it (plus the look itself): the look after a

@@ -2,15 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import functools
 import logging
+from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
 
 from ..lib import duplicates as dup
+from .delayed_look import DelayedLook, look_of
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +31,16 @@ NAME_CANDIDATES = 50
 # little more per customer than a thousand; above a few hundred, the statement's estimated cost passes PostgreSQL's
 # jit_above_cost (100 000 by default) and compiling it takes longer than running it (60 ms at 500 customers).
 SEARCH_BATCH = 100
+# The policy's note names at most this many likely duplicates.
+NOTED_DUPLICATES = 3
+# The *warn* policy's search for a customer created over the API (XML-RPC, JSON-RPC) is made after the commit, by a
+# thread of the process this many seconds later, for every such customer of that moment in one search (see
+# docs/architecture.md, "Duplicates"). 0: the committing thread looks at once, after its commit (the tests).
+PENDING_DELAY = 0.5
+# A look notes at most this many new customers; the next look or the scheduled job takes the rest.
+PENDING_BATCH = 500
+PENDING_INDEX = "res_partner_kk_dup_pending_idx"
+LOOK_AFTER_COMMIT = "kundekartotek.duplicates.look_after_commit"
 
 
 @functools.lru_cache(maxsize=20000)
@@ -84,6 +96,22 @@ def _contact_key(string):
     )
 
 
+class _PendingLook(DelayedLook):
+    """The look at the customers waiting for the warn policy's search, for one database in this process."""
+
+    def __init__(self):
+        super().__init__(
+            "res.partner",
+            "_kk_note_pending_safely",
+            lambda: PENDING_DELAY,
+            "The duplicate search of new customers failed now; the next look or the scheduled job makes it.",
+        )
+
+
+def _pending_look(dbname):
+    return look_of(_PendingLook, dbname)
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -100,6 +128,12 @@ class ResPartner(models.Model):
     kk_dup_email = _contact_key("Duplicate key: e-mail")
     kk_dup_phone = _contact_key("Duplicate key: phone")
     kk_dup_mobile = _contact_key("Duplicate key: mobile")
+    kk_dup_pending = fields.Boolean(
+        string="Duplicate search pending",
+        copy=False,
+        readonly=True,
+        help="Created over the API under the warn policy: the duplicate search runs right after the commit.",
+    )
     kk_duplicate_warning = fields.Html(
         string="Possible duplicates",
         compute="_compute_kk_duplicate_warning",
@@ -159,6 +193,12 @@ class ResPartner(models.Model):
                 SQL.identifier(ZIP_INDEX),
             )
         )
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON res_partner (id) WHERE kk_dup_pending",
+                SQL.identifier(PENDING_INDEX),
+            )
+        )
         if not self._kk_has_trigram():
             try:
                 with cr.savepoint(flush=False):
@@ -182,19 +222,32 @@ class ResPartner(models.Model):
         """Apply the company's duplicate policy to new customers (see docs/architecture.md, "Duplicates").
 
         The answers ``kk_upsert`` found just before are taken (``_kk_dup_recall``); the other values are searched
-        for together, in one search (``_kk_policy_duplicates_many``)."""
+        for together, in one search (``_kk_policy_duplicates_many``), except those the *warn* policy notes after the
+        commit (``_kk_dup_deferred``): they are marked ``kk_dup_pending`` and searched for by the look after it."""
         route = self._kk_duplicate_route()
+        vals_list = [{key: value for key, value in vals.items() if key != "kk_dup_pending"} for vals in vals_list]
         answers = [self._kk_dup_recall(vals) for vals in vals_list]
         missing = [index for index, answer in enumerate(answers) if answer is None]
-        searched = self._kk_policy_duplicates_many([vals_list[index] for index in missing]) if missing else []
+        searched = self._kk_policy_duplicates_many([vals_list[index] for index in missing], route) if missing else []
         for index, answer in zip(missing, searched, strict=True):
             answers[index] = answer
+            if answer[0] == "deferred":
+                vals_list[index]["kk_dup_pending"] = True
         warnings = [self._kk_policy_check(vals, route, answer) for vals, answer in zip(vals_list, answers, strict=True)]
         partners = super().create(vals_list)
         for partner, found in zip(partners, warnings, strict=True):
             if found:
                 partner._kk_post_duplicate_note(found)
+        if any(answer[0] == "deferred" for answer in answers):
+            self._kk_look_after_commit()
         return partners
+
+    def write(self, vals):
+        """``kk_dup_pending`` is the module's own mark: nobody sets or clears it by a write (clearing it would skip
+        the warn policy's search)."""
+        if "kk_dup_pending" in vals:
+            raise AccessError(_("The pending duplicate search is set by the register itself and cannot be changed."))
+        return super().write(vals)
 
     # ----------------------------------------------------------------------------------------------------------------
     # Business methods
@@ -565,8 +618,14 @@ class ResPartner(models.Model):
         return self._kk_policy_duplicates_many([vals])[0]
 
     @api.model
-    def _kk_policy_duplicates_many(self, vals_list):
-        """:meth:`_kk_policy_duplicates` of each of ``vals_list``, with one duplicate search for all of them."""
+    def _kk_policy_duplicates_many(self, vals_list, route=None):
+        """:meth:`_kk_policy_duplicates` of each of ``vals_list``, with one duplicate search for all of them.
+
+        ``route``: the creation's route (``_kk_duplicate_route``), from ``create`` only. Under *warn* a customer
+        created over the API is not searched for here: its answer is ``("deferred", [])``, and the look after the
+        commit searches for it (:meth:`_kk_note_pending_duplicates`). That look sees every customer committed
+        before it, also those created at the same moment by another request, which this transaction cannot see.
+        *refuse* always searches here: it must stop the creation."""
         answers = [("allow", [])] * len(vals_list)
         searched = []
         for index, vals in enumerate(vals_list):
@@ -575,10 +634,14 @@ class ResPartner(models.Model):
             # The company's policy decides for every user who creates a customer (read in SQL, whatever their
             # rights).
             policy = self.env["res.company"]._kk_duplicate_policy_of(vals.get("company_id") or self.env.company.id)
-            if policy != "allow":
+            if policy == "warn" and route == "api":
+                answers[index] = ("deferred", [])
+            elif policy != "allow":
                 answers[index] = (policy, [])
                 searched.append(index)
-        found = self.browse()._kk_likely_duplicates_many([vals_list[index] for index in searched], limit=3)
+        found = self.browse()._kk_likely_duplicates_many(
+            [vals_list[index] for index in searched], limit=NOTED_DUPLICATES
+        )
         for index, duplicates in zip(searched, found, strict=True):
             answers[index] = (answers[index][0], duplicates)
         return answers
@@ -638,3 +701,95 @@ class ResPartner(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+
+    # ----------------------------------------------------------------------------------------------------------------
+    # The warn policy's search after the commit
+    # ----------------------------------------------------------------------------------------------------------------
+
+    @api.model
+    def _kk_look_after_commit(self):
+        """Have the new customers marked ``kk_dup_pending`` searched for once this transaction has committed (once
+        per transaction): :data:`PENDING_DELAY` seconds later by a thread of this process, or at once when the delay
+        is 0."""
+        cr = self.env.cr
+        if not cr.postcommit.data.get(LOOK_AFTER_COMMIT):
+            cr.postcommit.data[LOOK_AFTER_COMMIT] = True
+            cr.postcommit.add(self._kk_pending_after_commit)
+
+    def _kk_pending_after_commit(self):
+        if PENDING_DELAY > 0:
+            _pending_look(self.env.cr.dbname).schedule(self.env.cr.dbname)
+            return
+        with self.env.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["res.partner"]._kk_note_pending_safely()
+
+    @api.model
+    def _kk_note_pending_safely(self):
+        """:meth:`_kk_note_pending_duplicates` after a commit, committed; never raises (the customers stay marked,
+        and the next look or the scheduled job notes them)."""
+        if not self.env.su:
+            raise AccessError(_("Only the register itself searches for the duplicates of new customers."))
+        try:
+            self._kk_note_pending_duplicates()
+            # The look's own cursor (after the creation's commit), never a request's.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        except Exception:  # noqa: BLE001 - after the creation's commit; the marks stay for the next look
+            self.env.cr.rollback()
+            _logger.warning(
+                "The duplicate search of new customers failed now; the next look or the scheduled job makes it.",
+                exc_info=True,
+            )
+
+    @api.model
+    def _kk_note_pending_duplicates(self, limit=PENDING_BATCH):
+        """The *warn* policy's note on each new customer marked ``kk_dup_pending`` that looks like one already in
+        the register; the marks are cleared. Returns how many customers were looked at.
+
+        The customers are locked (``SKIP LOCKED``: two looks never note one twice). Each is searched for as the user
+        who created it, as the search in the creation would have been (only customers that user may read, the
+        fødselsnummer only if that user may read it), with the values it has now, and never matches itself. Only
+        the register calls it (superuser): the look after the commit and the scheduled job.
+        """
+        if not self.env.su:
+            raise AccessError(_("Only the register itself searches for the duplicates of new customers."))
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id, create_uid FROM res_partner WHERE kk_dup_pending ORDER BY id LIMIT %s"
+                " FOR UPDATE SKIP LOCKED",
+                limit,
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0
+        creators = defaultdict(list)
+        for partner_id, user_id in rows:
+            creators[user_id or SUPERUSER_ID].append(partner_id)
+        names = [name for name in CHECKED_FIELDS if name != "fodselsnummer"]
+        for user_id, partner_ids in creators.items():
+            partners = self.with_context(active_test=False).browse(partner_ids)
+            vals_list = []
+            for partner in partners:
+                values = {name: partner[name] for name in names}
+                if partner.fodselsnummer:
+                    values["fodselsnummer"] = partner.fodselsnummer
+                values.update(is_company=partner.is_company, company_id=partner.company_id.id)
+                vals_list.append(values)
+            creator = self.with_user(user_id).browse()
+            # One more than the note names: the customer itself is among its own candidates.
+            found = creator._kk_likely_duplicates_many(vals_list, limit=NOTED_DUPLICATES + 1)
+            for partner, rows_found in zip(partners, found, strict=True):
+                others = [row for row in rows_found if row["id"] != partner.id][:NOTED_DUPLICATES]
+                if others:
+                    partner.with_user(user_id)._kk_post_duplicate_note(others)
+        ids = [partner_id for partner_id, _user_id in rows]
+        cr.execute(SQL("UPDATE res_partner SET kk_dup_pending = FALSE WHERE id = ANY(%s)", ids))
+        self.browse(ids).invalidate_recordset(["kk_dup_pending"])
+        return len(ids)
+
+    @api.model
+    def _cron_kk_note_pending_duplicates(self):
+        """Scheduled job: the warn policy's notes that the look after the commit left (a server stopped in between,
+        or a look that failed)."""
+        return self._kk_note_pending_duplicates()

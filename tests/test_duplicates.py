@@ -310,12 +310,71 @@ class TestPolicy(DuplicatesCommon):
         self.assertFalse(result["ids"])
         self.assertIn(f"id {self.fjord.id}", result["messages"][0]["message"])
 
-    def test_warn_notes_the_duplicates_on_the_new_customer(self):
+    def notes_of(self, partner):
+        return partner.message_ids.filtered(lambda m: "looks like a customer already" in (m.body or ""))
+
+    def test_warn_notes_the_duplicates_on_the_new_customer_after_the_commit(self):
         self.env.company.kk_duplicate_policy = "warn"
-        partner = self.Partner.create(dict(self.NEW))
-        note = partner.message_ids.filtered(lambda m: "looks like a customer already" in (m.body or ""))
+        partner = self.Partner.with_user(self.manager).create(dict(self.NEW))
+        # Over the API the search is left to the look after the commit (here called as that look is).
+        self.assertFalse(self.notes_of(partner))
+        self.assertTrue(partner.kk_dup_pending)
+        self.assertEqual(self.Partner._kk_note_pending_duplicates(), 1)
+        note = self.notes_of(partner)
         self.assertEqual(len(note), 1)
         self.assertIn(f"id {self.fjord.id}", note.body)
+        self.assertNotIn(f"id {partner.id},", note.body)  # never itself
+        self.assertEqual(note.author_id, self.manager.partner_id)  # noted as the user who created it
+        self.assertFalse(partner.kk_dup_pending)
+        self.assertEqual(self.Partner._kk_note_pending_duplicates(), 0)
+        self.assertEqual(len(self.notes_of(partner)), 1)
+
+    def test_warn_look_names_at_most_three_and_a_new_customer_alone_gets_no_note(self):
+        self.env.company.kk_duplicate_policy = "warn"
+        for number in range(4):
+            self.Partner.create({"name": "Fjordbygg Entreprenør AS", "is_company": True, "email": f"{number}@x.no"})
+        self.Partner._kk_note_pending_duplicates()
+        partner = self.Partner.create(dict(self.NEW))
+        alone = self.Partner.create({"name": "Helt Ny Kunde AS", "is_company": True})
+        self.assertEqual(self.Partner._kk_note_pending_duplicates(), 2)
+        self.assertEqual(self.notes_of(partner).body.count("score"), 3)
+        self.assertFalse(self.notes_of(alone))
+        self.assertFalse(alone.kk_dup_pending)
+
+    def test_warn_look_only_names_customers_the_creator_may_read(self):
+        self.env.company.kk_duplicate_policy = "warn"
+        other = self.env["res.company"].create({"name": "Annet Selskap AS"})
+        hidden = self.Partner.create({"name": "Skjult Kunde AS", "is_company": True, "company_id": other.id})
+        self.Partner._kk_note_pending_duplicates()
+        partner = self.Partner.with_user(self.manager).create({"name": "Skjult Kunde AS", "is_company": True})
+        admin_made = self.Partner.create({"name": "Skjult Kunde AS", "is_company": True, "company_id": other.id})
+        self.Partner._kk_note_pending_duplicates()
+        self.assertNotIn(f"id {hidden.id}", self.notes_of(partner).body or "")
+        self.assertIn(f"id {hidden.id}", self.notes_of(admin_made).body)
+
+    def test_refuse_and_the_form_search_in_the_creation_not_after(self):
+        self.env.company.kk_duplicate_policy = "refuse"
+        with patch.object(ResPartner, "_kk_duplicate_route", lambda partners: "form"):
+            partner = self.Partner.create(dict(self.NEW))
+        self.assertEqual(len(self.notes_of(partner)), 1)
+        self.assertFalse(partner.kk_dup_pending)
+
+    def test_the_pending_mark_is_the_registers_own(self):
+        self.env.company.kk_duplicate_policy = "warn"
+        partner = self.Partner.create({**self.NEW, "kk_dup_pending": False})
+        self.assertTrue(partner.kk_dup_pending, "a caller cannot skip the search by sending the mark")
+        self.env.company.kk_duplicate_policy = "allow"
+        allowed = self.Partner.create({**self.NEW, "kk_dup_pending": True})
+        self.assertFalse(allowed.kk_dup_pending)
+        for user in (self.manager, self.env.user):
+            with self.assertRaisesRegex(AccessError, "set by the register itself"):
+                partner.with_user(user).write({"kk_dup_pending": False})
+        self.assertTrue(partner.kk_dup_pending)
+
+    def test_only_the_register_runs_the_look(self):
+        for method in ("_kk_note_pending_duplicates", "_kk_note_pending_safely"):
+            with self.assertRaisesRegex(AccessError, "Only the register itself"):
+                getattr(self.Partner.with_user(self.manager), method)()
 
     def test_allow_says_nothing(self):
         partner = self.Partner.create(dict(self.NEW))

@@ -138,6 +138,9 @@ class TestCreateSearchesOnce(DuplicatesCommon):
         ]
         with queries_on(BATCH_STATEMENT) as statements:
             created = self.Partner.with_user(self.manager).create(vals_list)
+        self.assertEqual(len(statements), 0, "over the API, warn searches after the commit")
+        with queries_on(BATCH_STATEMENT) as statements:
+            self.assertEqual(self.Partner._kk_note_pending_duplicates(), 3)
         self.assertEqual(len(statements), 1)
         notes = [
             partner.message_ids.filtered(lambda m: "looks like a customer already" in (m.body or "")).body or ""
