@@ -243,10 +243,11 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        """``kk_dup_pending`` is the module's own mark: nobody sets or clears it by a write (clearing it would skip
-        the warn policy's search)."""
+        """``kk_dup_pending`` is the module's own mark: a write leaves it as it is (clearing it would skip the warn
+        policy's search; core's merge copies every set plain field of the merged partners and must not fail on it).
+        The look clears it in SQL."""
         if "kk_dup_pending" in vals:
-            raise AccessError(_("The pending duplicate search is set by the register itself and cannot be changed."))
+            vals = {key: value for key, value in vals.items() if key != "kk_dup_pending"}
         return super().write(vals)
 
     # ----------------------------------------------------------------------------------------------------------------

@@ -367,9 +367,20 @@ class TestPolicy(DuplicatesCommon):
         allowed = self.Partner.create({**self.NEW, "kk_dup_pending": True})
         self.assertFalse(allowed.kk_dup_pending)
         for user in (self.manager, self.env.user):
-            with self.assertRaisesRegex(AccessError, "set by the register itself"):
-                partner.with_user(user).write({"kk_dup_pending": False})
-        self.assertTrue(partner.kk_dup_pending)
+            partner.with_user(user).write({"kk_dup_pending": False, "city": "Bergen"})
+            self.assertTrue(partner.kk_dup_pending, "a write never clears the mark")
+        self.assertEqual(partner.city, "Bergen")
+        allowed.write({"kk_dup_pending": True})
+        self.assertFalse(allowed.kk_dup_pending)
+
+    def test_merging_a_customer_that_waits_for_its_search(self):
+        self.env.company.kk_duplicate_policy = "warn"
+        waiting = self.Partner.create({"name": "Ventende Kunde AS", "is_company": True})
+        self.assertTrue(waiting.kk_dup_pending)
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((waiting | self.fjord_again).ids, self.fjord_again)
+        self.assertFalse(waiting.exists())
+        self.assertFalse(self.fjord_again.kk_dup_pending)
 
     def test_only_the_register_runs_the_look(self):
         for method in ("_kk_note_pending_duplicates", "_kk_note_pending_safely"):
