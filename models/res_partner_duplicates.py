@@ -287,7 +287,7 @@ class ResPartner(models.Model):
         values.update(vals)
         return self._kk_likely_duplicates_many([values], limit=limit)[0]
 
-    def _kk_likely_duplicates_many(self, vals_list, limit=5):
+    def _kk_likely_duplicates_many(self, vals_list, limit=5, own_ids=None):
         """The likely duplicates of each customer described by ``vals_list`` (create values): one list per values,
         each as :meth:`_kk_likely_duplicates` returns it, never one of ``self``.
 
@@ -296,7 +296,8 @@ class ResPartner(models.Model):
         scored against its own candidates by ``lib.duplicates``. A search of one customer costs about as much to plan
         as to run, and an import or an upsert searches for every new customer. Only top-level partners (no parent)
         of each customer's company (else the user's current one), and shared ones, are compared; the fødselsnummer
-        only for users who may read it; only partners the user may read are returned.
+        only for users who may read it; only partners the user may read are returned. ``own_ids``: the id of the
+        partner each values describe (the look after the commit), never its own duplicate.
         """
         # Asked only when a fødselsnummer is sent: without one there is nothing to leave out.
         may_read_id = any("fodselsnummer" in vals for vals in vals_list) and self._kk_may_compare_personal_id()
@@ -308,7 +309,8 @@ class ResPartner(models.Model):
             for vals in vals_list[start : start + SEARCH_BATCH]:
                 values = {key: value for key, value in vals.items() if key in compared}
                 subjects.append((self._kk_dup_subject(values), values.get("company_id")))
-            results += self._kk_score_candidates(subjects, limit)
+            owners = own_ids[start : start + SEARCH_BATCH] if own_ids else None
+            results += self._kk_score_candidates(subjects, limit, owners)
         return results
 
     def _kk_may_compare_personal_id(self):
@@ -316,8 +318,9 @@ class ResPartner(models.Model):
         tell whether a number is known)."""
         return self.env.su or self.env.user.has_group(PERSONAL_ID_GROUP)
 
-    def _kk_score_candidates(self, subjects, limit):
-        """The likely duplicates of each of ``subjects`` (``(lib keys, company id)``), from one candidate search."""
+    def _kk_score_candidates(self, subjects, limit, owners=None):
+        """The likely duplicates of each of ``subjects`` (``(lib keys, company id)``), from one candidate search;
+        ``owners``: the partner each subject is, left out of its own candidates."""
         found = [[] for _subject in subjects]
         query = self._kk_candidate_query(subjects)
         if query is None:
@@ -327,6 +330,8 @@ class ResPartner(models.Model):
             if candidate["id"] in self.ids:
                 continue
             for index in candidate["subjects"]:
+                if owners and owners[index] == candidate["id"]:
+                    continue
                 score, reasons = dup.score_pair(subjects[index][0], candidate)
                 if dup.is_likely(score):
                     found[index].append({"id": candidate["id"], "score": score, "reasons": reasons})
@@ -754,10 +759,13 @@ class ResPartner(models.Model):
         if not self.env.su:
             raise AccessError(_("Only the register itself searches for the duplicates of new customers."))
         cr = self.env.cr
+        # The values in the same statement that takes the customers (the ORM would load every column of each).
+        self.flush_model(["kk_dup_pending", "create_uid", "is_company", *CHECKED_FIELDS, "company_id"])
         cr.execute(
             SQL(
-                "SELECT id, create_uid FROM res_partner WHERE kk_dup_pending ORDER BY id LIMIT %s"
-                " FOR UPDATE SKIP LOCKED",
+                "SELECT id, create_uid, is_company, company_id, %s FROM res_partner WHERE kk_dup_pending"
+                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                SQL(", ").join(SQL.identifier(name) for name in CHECKED_FIELDS),
                 limit,
             )
         )
@@ -765,26 +773,21 @@ class ResPartner(models.Model):
         if not rows:
             return 0
         creators = defaultdict(list)
-        for partner_id, user_id in rows:
-            creators[user_id or SUPERUSER_ID].append(partner_id)
-        names = [name for name in CHECKED_FIELDS if name != "fodselsnummer"]
-        for user_id, partner_ids in creators.items():
-            partners = self.with_context(active_test=False).browse(partner_ids)
-            vals_list = []
-            for partner in partners:
-                values = {name: partner[name] for name in names}
-                if partner.fodselsnummer:
-                    values["fodselsnummer"] = partner.fodselsnummer
-                values.update(is_company=partner.is_company, company_id=partner.company_id.id)
-                vals_list.append(values)
+        for partner_id, user_id, is_company, company_id, *checked in rows:
+            # A value the customer lacks is left out, as create values leave it out (a fødselsnummer is then not
+            # compared at all).
+            values = {name: value for name, value in zip(CHECKED_FIELDS, checked, strict=True) if value}
+            values.update(is_company=is_company, company_id=company_id)
+            creators[user_id or SUPERUSER_ID].append((partner_id, values))
+        for user_id, customers in creators.items():
             creator = self.with_user(user_id).browse()
-            # One more than the note names: the customer itself is among its own candidates.
-            found = creator._kk_likely_duplicates_many(vals_list, limit=NOTED_DUPLICATES + 1)
-            for partner, rows_found in zip(partners, found, strict=True):
-                others = [row for row in rows_found if row["id"] != partner.id][:NOTED_DUPLICATES]
+            found = creator._kk_likely_duplicates_many(
+                [values for _id, values in customers], NOTED_DUPLICATES, own_ids=[pid for pid, _values in customers]
+            )
+            for (partner_id, _values), others in zip(customers, found, strict=True):
                 if others:
-                    partner.with_user(user_id)._kk_post_duplicate_note(others)
-        ids = [partner_id for partner_id, _user_id in rows]
+                    creator.browse(partner_id)._kk_post_duplicate_note(others)
+        ids = [row[0] for row in rows]
         cr.execute(SQL("UPDATE res_partner SET kk_dup_pending = FALSE WHERE id = ANY(%s)", ids))
         self.browse(ids).invalidate_recordset(["kk_dup_pending"])
         return len(ids)
