@@ -33,10 +33,17 @@ class DelayedLook:
                 self.timer.daemon = True  # a stopping server does not wait: a later look or the job does it
                 self.timer.start()
 
+    def look_now(self, dbname):
+        """The look, in this thread, now (a delay of 0: the tests)."""
+        self._run(dbname)
+
     def _look(self, dbname):
         with self.timer_lock:
             self.timer = None  # a commit from now on schedules the next look
         threading.current_thread().dbname = dbname  # for the log lines
+        self._run(dbname)
+
+    def _run(self, dbname):
         registry = Registry.registries.get(dbname)
         if registry is None or not registry.ready:  # dropped (database deleted or unloaded), or loading
             return

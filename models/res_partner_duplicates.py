@@ -223,7 +223,7 @@ class ResPartner(models.Model):
 
         The answers ``kk_upsert`` found just before are taken (``_kk_dup_recall``); the other values are searched
         for together, in one search (``_kk_policy_duplicates_many``), except those the *warn* policy notes after the
-        commit (``_kk_dup_deferred``): they are marked ``kk_dup_pending`` and searched for by the look after it."""
+        commit (answered ``deferred``): they are marked ``kk_dup_pending`` and searched for by the look after it."""
         route = self._kk_duplicate_route()
         vals_list = [{key: value for key, value in vals.items() if key != "kk_dup_pending"} for vals in vals_list]
         answers = [self._kk_dup_recall(vals) for vals in vals_list]
@@ -723,11 +723,11 @@ class ResPartner(models.Model):
             cr.postcommit.add(self._kk_pending_after_commit)
 
     def _kk_pending_after_commit(self):
+        look = _pending_look(self.env.cr.dbname)
         if PENDING_DELAY > 0:
-            _pending_look(self.env.cr.dbname).schedule(self.env.cr.dbname)
-            return
-        with self.env.registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["res.partner"]._kk_note_pending_safely()
+            look.schedule(self.env.cr.dbname)
+        else:
+            look.look_now(self.env.cr.dbname)
 
     @api.model
     def _kk_note_pending_safely(self):
@@ -751,7 +751,8 @@ class ResPartner(models.Model):
         """The *warn* policy's note on each new customer marked ``kk_dup_pending`` that looks like one already in
         the register; the marks are cleared. Returns how many customers were looked at.
 
-        The customers are locked (``SKIP LOCKED``: two looks never note one twice). Each is searched for as the user
+        The customers are locked (``FOR NO KEY UPDATE SKIP LOCKED``: two looks never note one twice, and rows that
+        point at them are still inserted meanwhile). Each is searched for as the user
         who created it, as the search in the creation would have been (only customers that user may read, the
         fødselsnummer only if that user may read it), with the values it has now, and never matches itself. Only
         the register calls it (superuser): the look after the commit and the scheduled job.
@@ -764,7 +765,7 @@ class ResPartner(models.Model):
         cr.execute(
             SQL(
                 "SELECT id, create_uid, is_company, company_id, %s FROM res_partner WHERE kk_dup_pending"
-                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                " ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED",
                 SQL(", ").join(SQL.identifier(name) for name in CHECKED_FIELDS),
                 limit,
             )

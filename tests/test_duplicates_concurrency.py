@@ -84,3 +84,29 @@ class TestPendingLookCommitted(CommittedCase):
             time.sleep(0.1)
         self.assertEqual(self._state(second), (False, [first], 1))
         self.assertEqual(self._state(first), (False, [second], 1))
+
+    def test_while_a_look_holds_a_customer_rows_that_point_at_it_are_still_written(self):
+        """The look locks the customers it takes FOR NO KEY UPDATE: a contact created under one meanwhile (its
+        foreign key check takes a KEY SHARE lock) does not wait for the look."""
+        self.patch(res_partner_duplicates, "PENDING_DELAY", 3600)  # no look of its own after the commit
+        with self.registry.cursor() as cr:
+            customer = self._create(cr)
+        look, writer = self.registry.cursor(), self.registry.cursor()
+        try:
+            taken = api.Environment(look, SUPERUSER_ID, {})["res.partner"]._kk_note_pending_duplicates()
+            self.assertEqual(taken, 1)  # the look holds the customer until it commits
+            writer.execute(SQL("SET LOCAL lock_timeout = '3s'"))
+            writer.execute(
+                SQL(
+                    "INSERT INTO res_partner (name, parent_id, type, active, autopost_bills)"
+                    " VALUES ('Kontakt hos samtidig', %s, 'contact', TRUE, 'ask') RETURNING id",
+                    customer,
+                )
+            )
+            self.partner_ids.append(writer.fetchone()[0])
+            writer.commit()
+            look.commit()
+        finally:
+            look.close()
+            writer.close()
+        self.assertEqual(self._state(customer), (False, [], 0))
