@@ -4,7 +4,7 @@
     "name": "Kundekartotek",
     "summary": "Norwegian customer register: customer cards, verified identifiers, "
     "receivables and GDPR on top of Odoo accounting",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/kundekartotek/kundekartotek",
     "author": "Kundekartotek contributors",

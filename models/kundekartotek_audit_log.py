@@ -76,8 +76,10 @@ SEAL_DELAY = 0.5
 # queue: queueing them would write and read every entry twice, and such transactions are few, so the lock they hold
 # to their commit delays little.
 CHAIN_IN_TRANSACTION = 200
-# A sealer chains at most this many entries per transaction, and looks again at most this many times per commit.
-SEAL_BATCH = 5000
+# A sealer chains at most this many queue rows per transaction (a row holds the entries of one customer in one
+# transaction, fewer than CHAIN_IN_TRANSACTION: a creation's are one row), and looks again at most this many times per
+# commit.
+SEAL_BATCH = 1000
 SEAL_ROUNDS = 10
 HASH_FORMAT = 2
 # What each entry's hash covers (format 2): every stored column the trail shows or filters on, and the entry's place
@@ -133,13 +135,14 @@ def _canonical_values(row, names):
 
 
 def _queued_text(entry):
-    """The text a queued entry is signed over: its values as JSON, keys sorted (a jsonb column keeps no order)."""
+    """The text a queue row is signed over: its entry, or list of entries, as JSON, keys sorted (a jsonb column keeps
+    no order of keys; it keeps a list's)."""
     return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _queued_signature(key, entry, text=None):
-    """The signature of a queued entry (its values as :func:`_queued_text`, or ``text`` when the caller has it) with
-    the seals' key."""
+    """The signature of a queue row's entry or list of entries (as :func:`_queued_text`, or ``text`` when the caller
+    has it) with the seals' key."""
     return hmac.new(key, (text or _queued_text(entry)).encode(), hashlib.sha256).hexdigest()
 
 
@@ -348,24 +351,33 @@ class KundekartotekAuditLog(models.Model):
             self._kk_queue(pending)
 
     def _kk_queue(self, pending):
-        """Write ``pending`` to the queue table in one statement, each entry signed, and arrange the look after
-        the commit.
+        """Write ``pending`` to the queue table in one statement, one signed row per run of entries of the same
+        customer (a creation's entries are one row), and arrange the look after the commit.
 
-        The signature is an HMAC with the seals' key over the entry as queued: the sealer chains only entries it
-        verifies, so a row put in the queue in SQL is never taken into the chain (verification reports it). The
-        customer link is the customer's id if it exists (a customer created and deleted in the same transaction
-        has none); the database keeps it up to date until the entry is chained (``ondelete``, merges).
+        The signature is an HMAC with the seals' key over the row's entries as queued: the sealer chains only
+        entries it verifies, so a row put in the queue in SQL is never taken into the chain (verification reports
+        it). Runs of consecutive entries keep the transaction's order in the chain. The customer link is the
+        customer's id if it exists (a customer created and deleted in the same transaction has none); the database
+        keeps it up to date until the entries are chained (``ondelete``, merges). One row instead of one per entry:
+        the rows, their index entries and the link's checks were the largest part of the database's work for a
+        creation under concurrency (docs/benchmarks.md, session 12).
         """
         key = self.env["kundekartotek.audit.seal"]._kk_key()[0]
-        partners, texts, signatures = [], [], []
+        runs = []  # [(customer id or None, [entry values, ...]), ...]
         for entry in pending:
             values = dict(zip(QUEUED_FIELDS, _canonical_values(entry, QUEUED_FIELDS), strict=True))
             values["logged_partner"] = entry.get("partner_id") or None
-            text = _queued_text(values)
-            partners.append(values["logged_partner"])
+            if runs and runs[-1][0] == values["logged_partner"]:
+                runs[-1][1].append(values)
+            else:
+                runs.append((values["logged_partner"], [values]))
+        partners, texts, signatures = [], [], []
+        for partner_id, entries in runs:
+            text = _queued_text(entries)
+            partners.append(partner_id)
             texts.append(text)
-            signatures.append(_queued_signature(key, values, text))
-        # One array per column, whatever the number of entries (see _kk_insert_rows).
+            signatures.append(_queued_signature(key, entries, text))
+        # One array per column, whatever the number of rows (see _kk_insert_rows).
         self.env.cr.execute(
             SQL(
                 "INSERT INTO %s (partner_id, entry, signature)"
@@ -507,15 +519,19 @@ class KundekartotekAuditLog(models.Model):
         return len(entries)
 
     def _kk_queued_entries(self, rows):
-        """The entries of queue rows ``(id, partner_id, entry, signature)`` whose signature verifies, with their
-        current customer link; the ids taken; the ids rejected."""
+        """The entries of queue rows ``(id, partner_id, entry, signature)`` whose signature verifies, in order, with
+        their row's current customer link; the ids taken; the ids rejected.
+
+        A row's ``entry`` is the list of its entries (one row per run of entries of a customer), or one entry (rows
+        queued before 18.0.1.2.0); the signature covers it as a whole."""
         key = self.env["kundekartotek.audit.seal"]._kk_key()[0]
         entries, taken, rejected = [], [], []
         for queue_id, partner_id, entry, signature in rows:
             if not hmac.compare_digest(_queued_signature(key, entry), signature or ""):
                 rejected.append(queue_id)
                 continue
-            entries.append({**entry, "partner_id": partner_id})
+            for item in entry if isinstance(entry, list) else [entry]:
+                entries.append({**item, "partner_id": partner_id})
             taken.append(queue_id)
         return entries, taken, rejected
 
@@ -878,8 +894,8 @@ class KundekartotekAuditLog(models.Model):
         self.env.cr.execute(
             SQL("SELECT id, partner_id, entry, signature FROM %s ORDER BY id", SQL.identifier(QUEUE_TABLE))
         )
-        _entries, taken, rejected = self._kk_queued_entries(self.env.cr.fetchall())
-        state["waiting"] = len(taken)
+        entries, _taken, rejected = self._kk_queued_entries(self.env.cr.fetchall())
+        state["waiting"] = len(entries)
         if rejected:
             self._kk_found(state, "queue_forged", count=len(rejected))
 

@@ -6,6 +6,7 @@ The test's own cursor stays out of it (it never takes the chain lock); each writ
 requests of a server would. What they commit is removed again at the end of each test.
 """
 
+import json
 import threading
 from functools import partial
 from unittest.mock import patch
@@ -24,6 +25,7 @@ from ..models.kundekartotek_audit_log import (
     SEAL_ROUNDS,
     KundekartotekAuditLog,
     _process_sealer,
+    _queued_signature,
     _waiting_rows,
 )
 from ..models.kundekartotek_audit_seal import KundekartotekAuditSeal
@@ -71,6 +73,17 @@ class ChainCase(CommittedCase):
                 SQL("SELECT rejected, partner_id FROM kundekartotek_audit_queue WHERE id > %s", self.start_queue)
             )
             return cr.fetchall()
+
+    def _queued_entries(self):
+        """How many entries the rows of :meth:`_queued` hold."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT coalesce(sum(jsonb_array_length(entry)), 0) FROM kundekartotek_audit_queue WHERE id > %s",
+                    self.start_queue,
+                )
+            )
+            return cr.fetchone()[0]
 
 
 @tagged("post_install", "-at_install")
@@ -243,15 +256,18 @@ class TestAuditChainConcurrency(ChainCase):
             partner = self._create(env, "Etterlatt")
             cr.flush()
             cr.postcommit.clear()  # the look after the commit never happens
-        queued = len(self._queued())
-        self.assertGreater(queued, 0)
+        # The creation's entries are one row of the queue: one row, its index entries and its link's check, not
+        # one per entry.
+        self.assertEqual(self._queued(), [(False, partner.id)])
+        queued = self._queued_entries()
+        self.assertGreater(queued, 1)
         with self.registry.cursor() as cr:
             result = api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._kk_verify()
         self.assertEqual((result["waiting"], result["findings"]), (queued, []))
         with self.registry.cursor() as cr:
             cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", partner.id))  # no entry of its own
             cr.postcommit.clear()
-        self.assertEqual(self._queued(), [(False, None)] * queued)
+        self.assertEqual(self._queued(), [(False, None)])
         with self.registry.cursor() as cr:
             chained = api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._cron_kk_seal_audit()
         self.assertEqual(chained, queued)
@@ -262,6 +278,72 @@ class TestAuditChainConcurrency(ChainCase):
             )
             self.assertEqual(set(cr.fetchall()), {(None, partner.id)})
         self._assert_one_chain(self._committed())
+
+    def test_the_entries_of_two_customers_in_one_transaction_are_chained_in_their_order(self):
+        """Entries of customers that alternate are queued as runs of one customer each, and chained in the order
+        they were made."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            first, second = self._create(env, "Veksel A"), self._create(env, "Veksel B")
+            env.flush_all()
+            first.write({"city": "Bergen"})
+            second.write({"city": "Tromsø"})
+            first.write({"city": "Bodø"})
+            cr.flush()
+            cr.postcommit.clear()  # the look after the commit never happens
+        self.assertEqual(
+            [partner_id for _rejected, partner_id in self._queued()],
+            [first.id, second.id, first.id, second.id, first.id],
+        )
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._cron_kk_seal_audit()
+        rows = self._committed()
+        self.assertEqual(
+            [(row["record_name"], row["new_value"]) for row in rows if row["field_name"] == "city"],
+            [
+                ("Veksel A", "Oslo"),
+                ("Veksel B", "Oslo"),
+                ("Veksel A", "Bergen"),
+                ("Veksel B", "Tromsø"),
+                ("Veksel A", "Bodø"),
+            ],
+        )
+        self._assert_one_chain(rows)
+
+    def test_a_row_of_one_entry_queued_before_the_runs_is_still_chained(self):
+        """A queue row of the earlier format (one entry, signed alone), left by a server stopped before an upgrade,
+        is chained as it was written."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            key = env["kundekartotek.audit.seal"]._kk_key()[0]
+            entry = {
+                "logged_at": "2026-11-30 12:00:00",
+                "user_id": SUPERUSER_ID,
+                "res_model": "res.partner",
+                "res_id": 0,
+                "logged_partner": None,
+                "record_name": "Tidligere format",
+                "action": "write",
+                "field_name": "city",
+                "field_label": "City",
+                "old_value": None,
+                "new_value": "Hamar",
+                "origin": "system",
+            }
+            cr.execute(
+                SQL(
+                    "INSERT INTO kundekartotek_audit_queue (entry, signature) VALUES (%s::jsonb, %s)",
+                    json.dumps(entry),
+                    _queued_signature(key, entry),
+                )
+            )
+        self.assertEqual(self._queued(), [(False, None)])
+        with self.registry.cursor() as cr:
+            chained = api.Environment(cr, SUPERUSER_ID, {})["kundekartotek.audit.log"]._cron_kk_seal_audit()
+        self.assertEqual(chained, 1)
+        rows = self._committed()
+        self.assertEqual([(row["record_name"], row["new_value"]) for row in rows], [("Tidligere format", "Hamar")])
+        self._assert_one_chain(rows)
 
     def test_a_row_put_in_the_queue_in_sql_is_never_chained(self):
         """A row written into the queue in SQL, without the key, is set aside by the sealer (not chained) and

@@ -136,7 +136,9 @@ class TestBackupJob(TransactionCase):
             manifest = json.load(archive.extractfile("manifest.json"))
         self.assertEqual(manifest["database"], self.env.cr.dbname)
         self.assertEqual(manifest["created_at"], "2026-12-03T02:00:00Z")
-        self.assertEqual(manifest["module_version"], "18.0.1.1.0")
+        installed = self.env["ir.module.module"].search([("name", "=", "kundekartotek")]).latest_version
+        self.assertEqual(manifest["module_version"], installed)
+        self.assertRegex(installed, r"^18\.0\.\d+\.\d+\.\d+$")
         self.assertGreater(manifest["counts"]["customers"], 0)
 
     def test_no_directory_in_the_server_configuration_writes_nothing(self):
