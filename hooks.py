@@ -9,8 +9,8 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the ageing's indexes on core tables (see kundekartotek.ageing.report and account.partial.reconcile), and
-    the audit trail's writer sequence and queue.
+    """Drop the ageing's indexes on core tables (see kundekartotek.ageing.report and account.partial.reconcile), the
+    audit trail's writer sequence and queue, and the duplicate search's table of waiting customers.
 
     Odoo drops the columns of the module's fields, not indexes it created in SQL on tables that stay; left behind,
     the one on journal items would go on costing every posting.
@@ -22,3 +22,5 @@ def uninstall_hook(env):
     env.cr.execute(SQL("DROP SEQUENCE IF EXISTS kundekartotek_audit_writer_seq"))
     # Its queue of entries not yet chained: a table of its own, not a model's, so Odoo does not drop it either.
     env.cr.execute(SQL("DROP TABLE IF EXISTS kundekartotek_audit_queue"))
+    # The customers waiting for the warn policy's duplicate search after their commit (res_partner_duplicates).
+    env.cr.execute(SQL("DROP TABLE IF EXISTS kundekartotek_dup_pending"))

@@ -39,7 +39,13 @@ NOTED_DUPLICATES = 3
 PENDING_DELAY = 0.5
 # A look notes at most this many new customers; the next look or the scheduled job takes the rest.
 PENDING_BATCH = 500
-PENDING_INDEX = "res_partner_kk_dup_pending_idx"
+# The customers waiting for that search: a table of the look's own (not a model, and not a column of res_partner: the
+# mark was set in the creation and cleared by the look, and clearing a column of res_partner rewrote the whole row and
+# every index entry of it). No foreign key: the look drops the rows of customers deleted meanwhile (a merge deletes
+# the merged ones), and a creation does not pay the key's check.
+PENDING_TABLE = "kundekartotek_dup_pending"
+# The partial index of the former column kk_dup_pending (18.0.1.1.0), dropped with it.
+FORMER_PENDING_INDEX = "res_partner_kk_dup_pending_idx"
 LOOK_AFTER_COMMIT = "kundekartotek.duplicates.look_after_commit"
 
 
@@ -128,12 +134,6 @@ class ResPartner(models.Model):
     kk_dup_email = _contact_key("Duplicate key: e-mail")
     kk_dup_phone = _contact_key("Duplicate key: phone")
     kk_dup_mobile = _contact_key("Duplicate key: mobile")
-    kk_dup_pending = fields.Boolean(
-        string="Duplicate search pending",
-        copy=False,
-        readonly=True,
-        help="Created over the API under the warn policy: the duplicate search runs right after the commit.",
-    )
     kk_duplicate_warning = fields.Html(
         string="Possible duplicates",
         compute="_compute_kk_duplicate_warning",
@@ -193,12 +193,24 @@ class ResPartner(models.Model):
                 SQL.identifier(ZIP_INDEX),
             )
         )
+        cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (partner_id integer PRIMARY KEY)", SQL.identifier(PENDING_TABLE)))
+        # From 18.0.1.1.0, where the mark was a column: the customers it marked still wait. Odoo drops the column,
+        # and its index with it, once the module is updated.
         cr.execute(
             SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON res_partner (id) WHERE kk_dup_pending",
-                SQL.identifier(PENDING_INDEX),
+                "SELECT 1 FROM information_schema.columns WHERE table_name = 'res_partner' AND column_name = %s",
+                "kk_dup_pending",
             )
         )
+        if cr.fetchone():
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (partner_id) SELECT id FROM res_partner WHERE kk_dup_pending"
+                    " ON CONFLICT DO NOTHING",
+                    SQL.identifier(PENDING_TABLE),
+                )
+            )
+            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(FORMER_PENDING_INDEX)))
         if not self._kk_has_trigram():
             try:
                 with cr.savepoint(flush=False):
@@ -223,32 +235,30 @@ class ResPartner(models.Model):
 
         The answers ``kk_upsert`` found just before are taken (``_kk_dup_recall``); the other values are searched
         for together, in one search (``_kk_policy_duplicates_many``), except those the *warn* policy notes after the
-        commit (answered ``deferred``): they are marked ``kk_dup_pending`` and searched for by the look after it."""
+        commit (answered ``deferred``): they are written to the table of waiting customers and searched for by the
+        look after it."""
         route = self._kk_duplicate_route()
-        vals_list = [{key: value for key, value in vals.items() if key != "kk_dup_pending"} for vals in vals_list]
         answers = [self._kk_dup_recall(vals) for vals in vals_list]
         missing = [index for index, answer in enumerate(answers) if answer is None]
         searched = self._kk_policy_duplicates_many([vals_list[index] for index in missing], route) if missing else []
         for index, answer in zip(missing, searched, strict=True):
             answers[index] = answer
-            if answer[0] == "deferred":
-                vals_list[index]["kk_dup_pending"] = True
         warnings = [self._kk_policy_check(vals, route, answer) for vals, answer in zip(vals_list, answers, strict=True)]
         partners = super().create(vals_list)
         for partner, found in zip(partners, warnings, strict=True):
             if found:
                 partner._kk_post_duplicate_note(found)
-        if any(answer[0] == "deferred" for answer in answers):
+        waiting = [partner.id for partner, answer in zip(partners, answers, strict=True) if answer[0] == "deferred"]
+        if waiting:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (partner_id) SELECT unnest(%s::int[]) ON CONFLICT DO NOTHING",
+                    SQL.identifier(PENDING_TABLE),
+                    waiting,
+                )
+            )
             self._kk_look_after_commit()
         return partners
-
-    def write(self, vals):
-        """``kk_dup_pending`` is the module's own mark: a write leaves it as it is (clearing it would skip the warn
-        policy's search; core's merge copies every set plain field of the merged partners and must not fail on it).
-        The look clears it in SQL."""
-        if "kk_dup_pending" in vals:
-            vals = {key: value for key, value in vals.items() if key != "kk_dup_pending"}
-        return super().write(vals)
 
     # ----------------------------------------------------------------------------------------------------------------
     # Business methods
@@ -714,7 +724,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_look_after_commit(self):
-        """Have the new customers marked ``kk_dup_pending`` searched for once this transaction has committed (once
+        """Have the waiting new customers (:data:`PENDING_TABLE`) searched for once this transaction has committed (once
         per transaction): :data:`PENDING_DELAY` seconds later by a thread of this process, or at once when the delay
         is 0."""
         cr = self.env.cr
@@ -723,6 +733,8 @@ class ResPartner(models.Model):
             cr.postcommit.add(self._kk_pending_after_commit)
 
     def _kk_pending_after_commit(self):
+        """Postcommit: the look at the waiting customers, by a thread :data:`PENDING_DELAY` seconds from now, or in
+        this thread now when the delay is 0."""
         look = _pending_look(self.env.cr.dbname)
         if PENDING_DELAY > 0:
             look.schedule(self.env.cr.dbname)
@@ -731,15 +743,16 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_note_pending_safely(self):
-        """:meth:`_kk_note_pending_duplicates` after a commit, committed; never raises (the customers stay marked,
-        and the next look or the scheduled job notes them)."""
+        """:meth:`_kk_note_pending_duplicates` after a commit, committed; never raises (the customers keep waiting,
+        and the next look or the scheduled job notes them). The commit is made here, inside the guard, so that a
+        failure to commit is logged as the others are; the look's cursor then has nothing left to commit."""
         if not self.env.su:
             raise AccessError(_("Only the register itself searches for the duplicates of new customers."))
         try:
             self._kk_note_pending_duplicates()
             # The look's own cursor (after the creation's commit), never a request's.
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        except Exception:  # noqa: BLE001 - after the creation's commit; the marks stay for the next look
+        except Exception:  # noqa: BLE001 - after the creation's commit; the customers wait for the next look
             self.env.cr.rollback()
             _logger.warning(
                 "The duplicate search of new customers failed now; the next look or the scheduled job makes it.",
@@ -748,25 +761,28 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_note_pending_duplicates(self, limit=PENDING_BATCH):
-        """The *warn* policy's note on each new customer marked ``kk_dup_pending`` that looks like one already in
-        the register; the marks are cleared. Returns how many customers were looked at.
+        """The *warn* policy's note on each waiting new customer (:data:`PENDING_TABLE`) that looks like one already
+        in the register; the customers stop waiting. Returns how many customers were looked at.
 
-        The customers are locked (``FOR NO KEY UPDATE SKIP LOCKED``: two looks never note one twice, and rows that
-        point at them are still inserted meanwhile). Each is searched for as the user
-        who created it, as the search in the creation would have been (only customers that user may read, the
-        fødselsnummer only if that user may read it), with the values it has now, and never matches itself. Only
-        the register calls it (superuser): the look after the commit and the scheduled job.
+        The look locks its rows of the waiting table (``FOR UPDATE SKIP LOCKED``: two looks never note one
+        customer twice), never the customers themselves. Each is searched for as the user who created it, as the
+        search in the creation would have been (only customers that user may read, the fødselsnummer only if that
+        user may read it), with the values it has now, and never matches itself. A customer deleted meanwhile (or
+        merged into another) only stops waiting. Only the register calls it (superuser): the look after the commit
+        and the scheduled job.
         """
         if not self.env.su:
             raise AccessError(_("Only the register itself searches for the duplicates of new customers."))
         cr = self.env.cr
         # The values in the same statement that takes the customers (the ORM would load every column of each).
-        self.flush_model(["kk_dup_pending", "create_uid", "is_company", *CHECKED_FIELDS, "company_id"])
+        self.flush_model(["create_uid", "is_company", *CHECKED_FIELDS, "company_id"])
         cr.execute(
             SQL(
-                "SELECT id, create_uid, is_company, company_id, %s FROM res_partner WHERE kk_dup_pending"
-                " ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED",
-                SQL(", ").join(SQL.identifier(name) for name in CHECKED_FIELDS),
+                "SELECT w.partner_id, p.id, p.create_uid, p.is_company, p.company_id, %s"
+                " FROM %s w LEFT JOIN res_partner p ON p.id = w.partner_id"
+                " ORDER BY w.partner_id LIMIT %s FOR UPDATE OF w SKIP LOCKED",
+                SQL(", ").join(SQL("p.%s", SQL.identifier(name)) for name in CHECKED_FIELDS),
+                SQL.identifier(PENDING_TABLE),
                 limit,
             )
         )
@@ -774,7 +790,9 @@ class ResPartner(models.Model):
         if not rows:
             return 0
         creators = defaultdict(list)
-        for partner_id, user_id, is_company, company_id, *checked in rows:
+        for _waiting, partner_id, user_id, is_company, company_id, *checked in rows:
+            if partner_id is None:  # deleted meanwhile
+                continue
             # A value the customer lacks is left out, as create values leave it out (a fødselsnummer is then not
             # compared at all).
             values = {name: value for name, value in zip(CHECKED_FIELDS, checked, strict=True) if value}
@@ -788,10 +806,18 @@ class ResPartner(models.Model):
             for (partner_id, _values), others in zip(customers, found, strict=True):
                 if others:
                     creator.browse(partner_id)._kk_post_duplicate_note(others)
-        ids = [row[0] for row in rows]
-        cr.execute(SQL("UPDATE res_partner SET kk_dup_pending = FALSE WHERE id = ANY(%s)", ids))
-        self.browse(ids).invalidate_recordset(["kk_dup_pending"])
-        return len(ids)
+        taken = [row[0] for row in rows]
+        cr.execute(SQL("DELETE FROM %s WHERE partner_id = ANY(%s)", SQL.identifier(PENDING_TABLE), taken))
+        return len(taken)
+
+    def _kk_dup_waiting(self):
+        """The ids of ``self`` that wait for the warn policy's search after the commit."""
+        if not self.ids:
+            return set()
+        self.env.cr.execute(
+            SQL("SELECT partner_id FROM %s WHERE partner_id = ANY(%s)", SQL.identifier(PENDING_TABLE), self.ids)
+        )
+        return {partner_id for (partner_id,) in self.env.cr.fetchall()}
 
     @api.model
     def _cron_kk_note_pending_duplicates(self):
