@@ -42,7 +42,11 @@ READ_FIELDS = textwrap.dedent(
         for field in env["res.partner"]._fields.values():
             if field._module != "kundekartotek":
                 continue
-            depends = [name for name in field.get_depends(env["res.partner"])[0] if "." not in name]
+            fields = env["res.partner"]._fields
+            depends = [
+                name for name in field.get_depends(env["res.partner"])[0]
+                if "." not in name and fields[name]._module != "kundekartotek"
+            ]
             found.append({
                 "name": field.name, "type": field.type, "store": bool(field.store),
                 "compute": field.compute if isinstance(field.compute, str) else None,
@@ -126,7 +130,7 @@ def write_addon(directory, found):
         if field["compute"]:
             method = methods.setdefault(field["compute"], {"fields": [], "depends": set()})
             method["fields"].append(f"fx_{number}")
-            method["depends"].update(name for name in field["depends"] if not name.startswith(("kk_", "fx_")))
+            method["depends"].update(field["depends"])  # core fields only
     for compute, method in methods.items():
         core_depends = sorted(name for name in method["depends"] if re.fullmatch(r"[a-z_]+", name))
         lines.append("")
