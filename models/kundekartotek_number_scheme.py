@@ -199,7 +199,6 @@ class KundekartotekNumberScheme(models.Model):
     @api.model
     def _kk_scheme_for(self, company):
         """The active scheme numbering the customers of ``company``, or an empty recordset."""
-        # sudo: superuser: numbering a new customer is every user's business, reading schemes is configuration's.
         # sudo: numbering a new customer is every user's business, reading schemes is configuration's
         return self.sudo().browse(self._kk_scheme_id_for(company.id))
 
