@@ -262,6 +262,43 @@ MUTATIONS = (
         "if low < prefix <= high",
         ("tests/lib/test_numbering.py", "tests/test_numbering.py"),
     ),
+    # The audit queue: one row per run of entries of a customer, read back in order.
+    Mutation(
+        "audit queue: entries of another customer join the run of the one before",
+        "models/kundekartotek_audit_log.py",
+        'if runs and runs[-1][0] == values["logged_partner"]:',
+        'if runs and runs[-1][0] != values["logged_partner"]:',
+        ("tests/test_audit_concurrency.py",),
+    ),
+    Mutation(
+        "audit queue: a row of several entries is read as one entry",
+        "models/kundekartotek_audit_log.py",
+        "for item in entry if isinstance(entry, list) else [entry]:",
+        "for item in entry if isinstance(entry, tuple) else [entry]:",
+        ("tests/test_audit_concurrency.py",),
+    ),
+    # The warn policy's search after the commit: who waits, and the look that takes them.
+    Mutation(
+        "duplicates: a customer answered 'search after the commit' does not wait for it",
+        "models/res_partner_duplicates.py",
+        'if answer[0] == "deferred"]',
+        'if answer[0] != "deferred"]',
+        ("tests/test_duplicates.py",),
+    ),
+    Mutation(
+        "duplicates: the look searches for a customer deleted meanwhile, and skips the others",
+        "models/res_partner_duplicates.py",
+        "if partner_id is None:  # deleted meanwhile",
+        "if partner_id is not None:  # deleted meanwhile",
+        ("tests/test_duplicates.py",),
+    ),
+    Mutation(
+        "duplicates: a second look waits for the first instead of taking the next customers",
+        "models/res_partner_duplicates.py",
+        "FOR UPDATE OF w SKIP LOCKED",
+        "FOR UPDATE OF w",
+        ("tests/test_duplicates_concurrency.py",),
+    ),
 )
 
 

@@ -112,6 +112,7 @@ class TestPendingLookCommitted(CommittedCase):
             # A second look meanwhile takes nothing: the first holds the customer's row of the waiting table.
             second = self.registry.cursor()
             try:
+                second.execute(SQL("SET LOCAL lock_timeout = '3s'"))  # a look that waited would fail here
                 self.assertEqual(
                     api.Environment(second, SUPERUSER_ID, {})["res.partner"]._kk_note_pending_duplicates(), 0
                 )
