@@ -17,6 +17,7 @@ ratios to the anchor. ``--only`` keeps one kind of field: ``plain`` (stored, not
 """
 
 import argparse
+import json
 import re
 import statistics
 import subprocess
@@ -59,8 +60,6 @@ READ_FIELDS = textwrap.dedent(
 
 def module_fields(env_info, db):
     """The module's fields on res.partner, as dicts (name, type, store, compute, default, depends)."""
-    import json  # noqa: PLC0415
-
     output = subprocess.run(
         [env_info["PY"], "-c", READ_FIELDS, env_info["ODOO_RC"], db, env_info["ODOO_SRC"]],
         check=True,

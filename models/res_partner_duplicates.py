@@ -10,6 +10,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from ..lib import duplicates as dup
 from .delayed_look import DelayedLook, look_of
@@ -196,13 +197,7 @@ class ResPartner(models.Model):
         cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (partner_id integer PRIMARY KEY)", SQL.identifier(PENDING_TABLE)))
         # From 18.0.1.1.0, where the mark was a column: the customers it marked still wait. Odoo drops the column,
         # and its index with it, once the module is updated.
-        cr.execute(
-            SQL(
-                "SELECT 1 FROM information_schema.columns WHERE table_name = 'res_partner' AND column_name = %s",
-                "kk_dup_pending",
-            )
-        )
-        if cr.fetchone():
+        if column_exists(cr, "res_partner", "kk_dup_pending"):
             cr.execute(
                 SQL(
                     "INSERT INTO %s (partner_id) SELECT id FROM res_partner WHERE kk_dup_pending"
@@ -809,15 +804,6 @@ class ResPartner(models.Model):
         taken = [row[0] for row in rows]
         cr.execute(SQL("DELETE FROM %s WHERE partner_id = ANY(%s)", SQL.identifier(PENDING_TABLE), taken))
         return len(taken)
-
-    def _kk_dup_waiting(self):
-        """The ids of ``self`` that wait for the warn policy's search after the commit."""
-        if not self.ids:
-            return set()
-        self.env.cr.execute(
-            SQL("SELECT partner_id FROM %s WHERE partner_id = ANY(%s)", SQL.identifier(PENDING_TABLE), self.ids)
-        )
-        return {partner_id for (partner_id,) in self.env.cr.fetchall()}
 
     @api.model
     def _cron_kk_note_pending_duplicates(self):

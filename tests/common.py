@@ -58,3 +58,14 @@ def queries_on(marker):
 
     with patch.object(Cursor, "execute", counting_execute):
         yield found
+
+
+def waiting_for_duplicate_search(partners):
+    """The ids of ``partners`` that wait for the warn policy's duplicate search after the commit (rows of the look's
+    table, ``res_partner_duplicates.PENDING_TABLE``)."""
+    if not partners.ids:
+        return set()
+    partners.env.cr.execute(
+        SQL("SELECT partner_id FROM kundekartotek_dup_pending WHERE partner_id = ANY(%s)", partners.ids)
+    )
+    return {partner_id for (partner_id,) in partners.env.cr.fetchall()}

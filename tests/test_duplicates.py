@@ -12,10 +12,11 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools import SQL
 
+from ..hooks import uninstall_hook
 from ..lib import duplicates as dup
 from ..models import res_partner_duplicates
 from ..models.res_partner_duplicates import ResPartner
-from .common import make_role_user
+from .common import make_role_user, waiting_for_duplicate_search
 
 # A valid test fødselsnummer (checksums right).
 FNR = "15108695088"
@@ -321,14 +322,14 @@ class TestPolicy(DuplicatesCommon):
         partner = self.Partner.with_user(self.manager).create(dict(self.NEW))
         # Over the API the search is left to the look after the commit (here called as that look is).
         self.assertFalse(self.notes_of(partner))
-        self.assertEqual(partner._kk_dup_waiting(), {partner.id})
+        self.assertEqual(waiting_for_duplicate_search(partner), {partner.id})
         self.assertEqual(self.Partner._kk_note_pending_duplicates(), 1)
         note = self.notes_of(partner)
         self.assertEqual(len(note), 1)
         self.assertIn(f"id {self.fjord.id}", note.body)
         self.assertNotIn(f"id {partner.id},", note.body)  # never itself
         self.assertEqual(note.author_id, self.manager.partner_id)  # noted as the user who created it
-        self.assertFalse(partner._kk_dup_waiting())
+        self.assertFalse(waiting_for_duplicate_search(partner))
         self.assertEqual(self.Partner._kk_note_pending_duplicates(), 0)
         self.assertEqual(len(self.notes_of(partner)), 1)
 
@@ -342,7 +343,7 @@ class TestPolicy(DuplicatesCommon):
         self.assertEqual(self.Partner._kk_note_pending_duplicates(), 2)
         self.assertEqual(len(re.findall(r"\(id \d+,", self.notes_of(partner).body)), 3)
         self.assertFalse(self.notes_of(alone))
-        self.assertFalse(alone._kk_dup_waiting())
+        self.assertFalse(waiting_for_duplicate_search(alone))
 
     def test_warn_look_only_names_customers_the_creator_may_read(self):
         self.env.company.kk_duplicate_policy = "warn"
@@ -360,14 +361,14 @@ class TestPolicy(DuplicatesCommon):
         with patch.object(ResPartner, "_kk_duplicate_route", lambda partners: "form"):
             partner = self.Partner.create(dict(self.NEW))
         self.assertEqual(len(self.notes_of(partner)), 1)
-        self.assertFalse(partner._kk_dup_waiting())
+        self.assertFalse(waiting_for_duplicate_search(partner))
 
     def test_warn_on_the_form_searches_in_the_creation_not_after(self):
         self.env.company.kk_duplicate_policy = "warn"
         with patch.object(ResPartner, "_kk_duplicate_route", lambda partners: "form"):
             partner = self.Partner.create(dict(self.NEW))
         self.assertEqual(len(self.notes_of(partner)), 1)
-        self.assertFalse(partner._kk_dup_waiting())
+        self.assertFalse(waiting_for_duplicate_search(partner))
         self.assertEqual(self.Partner._kk_note_pending_duplicates(), 0)
 
     def test_the_waiting_mark_is_out_of_a_callers_reach(self):
@@ -377,11 +378,11 @@ class TestPolicy(DuplicatesCommon):
             with self.assertRaisesRegex(ValueError, "Invalid field"):
                 self.Partner.create({**self.NEW, **values})
         partner = self.Partner.with_context(kk_dup_waiting=False, kk_dup_pending=False).create(dict(self.NEW))
-        self.assertEqual(partner._kk_dup_waiting(), {partner.id})
+        self.assertEqual(waiting_for_duplicate_search(partner), {partner.id})
         partner.with_user(self.manager).write({"city": "Bergen"})
-        self.assertEqual(partner._kk_dup_waiting(), {partner.id}, "a write never ends the wait")
+        self.assertEqual(waiting_for_duplicate_search(partner), {partner.id}, "a write never ends the wait")
         self.env.company.kk_duplicate_policy = "allow"
-        self.assertFalse(self.Partner.create(dict(self.NEW))._kk_dup_waiting())
+        self.assertFalse(waiting_for_duplicate_search(self.Partner.create(dict(self.NEW))))
 
     def test_customers_marked_by_the_former_column_still_wait_after_the_update(self):
         """18.0.1.1.0 marked waiting customers in a column of res_partner; the update moves them to the table and
@@ -392,18 +393,24 @@ class TestPolicy(DuplicatesCommon):
         self.env.cr.execute(SQL("CREATE INDEX res_partner_kk_dup_pending_idx ON res_partner (id) WHERE kk_dup_pending"))
         self.env.cr.execute(SQL("UPDATE res_partner SET kk_dup_pending = TRUE WHERE id = %s", marked.id))
         self.Partner.init()
-        self.assertEqual(marked._kk_dup_waiting(), {marked.id})
+        self.assertEqual(waiting_for_duplicate_search(marked), {marked.id})
         self.env.cr.execute(SQL("SELECT count(*) FROM pg_indexes WHERE indexname = 'res_partner_kk_dup_pending_idx'"))
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+    def test_the_waiting_table_is_dropped_on_uninstall(self):
+        """A table of the module's own, not a model's: Odoo would leave it behind, the uninstall hook drops it."""
+        uninstall_hook(self.env)
+        self.env.cr.execute(SQL("SELECT to_regclass('kundekartotek_dup_pending')"))
+        self.assertIsNone(self.env.cr.fetchone()[0])
 
     def test_merging_a_customer_that_waits_for_its_search(self):
         self.env.company.kk_duplicate_policy = "warn"
         waiting = self.Partner.create({"name": "Ventende Kunde AS", "is_company": True})
-        self.assertEqual(waiting._kk_dup_waiting(), {waiting.id})
+        self.assertEqual(waiting_for_duplicate_search(waiting), {waiting.id})
         wizard = self.env["base.partner.merge.automatic.wizard"].create({})
         wizard._merge((waiting | self.fjord_again).ids, self.fjord_again)
         self.assertFalse(waiting.exists())
-        self.assertFalse(self.fjord_again._kk_dup_waiting())
+        self.assertFalse(waiting_for_duplicate_search(self.fjord_again))
         # The merged customer only stops waiting: no note, on no one.
         notes_before = len(self.notes_of(self.fjord_again))
         self.assertEqual(self.Partner._kk_note_pending_duplicates(), 1)

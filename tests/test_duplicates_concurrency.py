@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..models import res_partner_duplicates
 from .committed_common import CommittedCase
+from .common import waiting_for_duplicate_search
 
 TIMEOUT = 30  # seconds the delayed look may take before it counts as never made
 NAME = "Samtidig Rørlegger AS"
@@ -46,7 +47,7 @@ class TestPendingLookCommitted(CommittedCase):
             named = [
                 other for other in self.partner_ids if other != partner_id and f"(id {other}," in str(notes.body or "")
             ]
-            return bool(partner._kk_dup_waiting()), named, len(notes)
+            return bool(waiting_for_duplicate_search(partner)), named, len(notes)
 
     def test_the_second_of_two_customers_created_at_once_is_noted_with_the_first(self):
         cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
