@@ -44,6 +44,9 @@ DEFAULT_AUDIT_FIELDS = (
     "kk_tier_locked",
 )
 MASKED_FIELDS = {"fodselsnummer"}
+NOT_CACHED = object()
+# A column's empty values as the cache holds them (a many2one holds an id or None).
+EMPTY_RAW = (None, False, "", 0)
 # Set in the cursor's transaction data (never in the context, which any RPC caller controls) while code that writes
 # its own audit event runs, e.g. anonymisation: its field-level entries would copy the erased values into the trail.
 AUDIT_SUSPENDED = "kundekartotek.audit.suspended"
@@ -93,11 +96,19 @@ class ResPartner(models.Model):
         new partner holds).
         """
         snapshot = {}
+        cache = self.env.cache
+        # Columns that are not computed hold their final value in the cache once the partner is created: an empty
+        # one (most of a new customer's) is left out without the field's read and formatting.
+        raw = {
+            name for name in names if skip_empty and self._kk_audit_is_column(name) and not self._fields[name].compute
+        }
         # sudo: the trail records what is, not what one sees; the caller is writing these partners
         for partner in self.sudo():
             values = {}
             for name in names:
                 field = partner._fields[name]
+                if name in raw and cache.get(partner, field, NOT_CACHED) in EMPTY_RAW:
+                    continue
                 value = partner[name]
                 if skip_empty and not value:
                     continue

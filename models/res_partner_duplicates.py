@@ -98,9 +98,24 @@ def _contact_key(string):
         string=string,
         compute="_compute_kk_dup_keys",
         store=True,
+        precompute=True,
         index="btree_not_null",
         copy=False,
     )
+
+
+# What the duplicate keys are computed from, in _dup_keys' order.
+DUP_KEY_SOURCES = ("name", "email", "phone", "mobile")
+
+
+def _dup_keys(name, email, phone, mobile):
+    """The stored duplicate keys of a partner with these values (False where there is none)."""
+    return {
+        "kk_dup_key": dup.normalise_name(name) or False,
+        "kk_dup_email": dup.normalise_email(email) or False,
+        "kk_dup_phone": dup.normalise_phone(phone) or False,
+        "kk_dup_mobile": dup.normalise_phone(mobile) or False,
+    }
 
 
 class _PendingLook(DelayedLook):
@@ -128,6 +143,7 @@ class ResPartner(models.Model):
         string="Duplicate key",
         compute="_compute_kk_dup_keys",
         store=True,
+        precompute=True,
         index=True,
         copy=False,
         help="The name normalised for duplicate detection (legal form, case, punctuation, æøå and word order removed).",
@@ -145,10 +161,21 @@ class ResPartner(models.Model):
     @api.depends("name", "email", "phone", "mobile")
     def _compute_kk_dup_keys(self):
         for partner in self:
-            partner.kk_dup_key = dup.normalise_name(partner.name) or False
-            partner.kk_dup_email = dup.normalise_email(partner.email) or False
-            partner.kk_dup_phone = dup.normalise_phone(partner.phone) or False
-            partner.kk_dup_mobile = dup.normalise_phone(partner.mobile) or False
+            partner.update(_dup_keys(partner.name, partner.email, partner.phone, partner.mobile))
+
+    def _add_precomputed_values(self, vals_list):
+        """The duplicate keys of a new partner from its creation values, when they are plain text as the form and
+        most integrations send them (else core computes them on a new record, the slower way it precomputes).
+
+        Precomputed, the keys go into the row's INSERT: no computation after it, no column of the UPDATE core
+        makes after the insert (docs/benchmarks.md, session 13). The values are the creation's final ones (defaults
+        added, readonly precomputed keys a caller sent dropped), as the computation would read them.
+        """
+        for vals in vals_list:
+            sources = [vals.get(name) for name in DUP_KEY_SOURCES]
+            if all(value is None or value is False or isinstance(value, str) for value in sources):
+                vals.update(_dup_keys(*sources))
+        return super()._add_precomputed_values(vals_list)
 
     @api.depends(
         "name",

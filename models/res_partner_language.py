@@ -29,7 +29,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _kk_bokmal_installed(self):
-        return NORWEGIAN_LANG in dict(self.env["res.lang"].get_installed())
+        # Core's cached map of the active languages by code: one look-up (``get_installed`` builds a list of them all).
+        return bool(self.env["res.lang"]._get_code(NORWEGIAN_LANG))
 
     @api.model
     def _kk_norwegian_by_country(self, country_id):
