@@ -6,6 +6,7 @@ from . import kundekartotek_number_scheme
 from . import kundekartotek_postal_code
 from . import res_company_credit
 from . import res_config_settings_credit
+from . import res_partner_create  # before every other partner file: see its class
 from . import res_partner_identifiers
 from . import res_partner_classification
 from . import res_partner_postal

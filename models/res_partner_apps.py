@@ -14,7 +14,7 @@ account's ``_increase_rank`` — the path invoice posting takes, which numbers t
 import functools
 import logging
 
-from odoo import api, models
+from odoo import models
 
 _logger = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ def _kk_patch_crm_lead(cls):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         """A partner created from the Point of Sale (its partner form carries the POS's ``pos_config_id``) is a
         customer at the till: numbered at once, as the Customers menu does, not only when the session closes.
 
@@ -74,7 +73,7 @@ class ResPartner(models.Model):
                 # The form sends customer_rank = 0 with the rest of its defaults.
                 if not vals.get("parent_id") and not vals.get("customer_rank"):
                     vals["customer_rank"] = 1
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)
 
     def _register_hook(self):
         res = super()._register_hook()

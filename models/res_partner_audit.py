@@ -149,9 +149,8 @@ class ResPartner(models.Model):
                 )
         return entries
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
+    def _kk_create(self, vals_list):
+        partners = super()._kk_create(vals_list)
         given = set().union(*(vals.keys() for vals in vals_list))
         # What the creation was given, and every audited column the new row holds (one read). Values a new partner
         # only inherits from the company's defaults (company dependent fields) or relations nobody sent are not

@@ -11,8 +11,7 @@ BATCH_DEFAULTS = "kundekartotek.partner.batch_defaults"
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         """A batch (an import, an upsert, the install's demo data) computes the partners' defaults once.
 
         Odoo asks ``default_get`` once per new record, and a partner's defaults cost queries each time (account
@@ -22,10 +21,10 @@ class ResPartner(models.Model):
         """
         data = self.env.cr.precommit.data
         if len(vals_list) < 2 or BATCH_DEFAULTS in data:
-            return super().create(vals_list)
+            return super()._kk_create(vals_list)
         data[BATCH_DEFAULTS] = {}
         try:
-            return super().create(vals_list)
+            return super()._kk_create(vals_list)
         finally:
             data.pop(BATCH_DEFAULTS, None)
 

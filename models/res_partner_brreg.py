@@ -170,11 +170,10 @@ class ResPartner(models.Model):
             diff = partner._kk_brreg_diff(values)
             partner.brreg_suggestion_html = partner._kk_brreg_diff_html(diff) if diff else False
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         if any("brreg_suggestion" in vals for vals in vals_list):
             self._kk_brreg_check_suggestion_write()
-        partners = super().create(vals_list)
+        partners = super()._kk_create(vals_list)
         if not flag_is_set(self.env, QUEUE_SUSPENDED):
             partners.filtered("company_registry")._kk_brreg_queue()
         return partners

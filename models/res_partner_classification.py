@@ -81,9 +81,8 @@ class ResPartner(models.Model):
                 )
         return super()._add_precomputed_values(vals_list)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
+    def _kk_create(self, vals_list):
+        partners = super()._kk_create(vals_list)
         partners.filtered("customer_category_id")._kk_apply_category_defaults()
         return partners
 

@@ -121,10 +121,9 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         self._kk_check_credit_fields_create(vals_list)
-        partners = super().create(vals_list)
+        partners = super()._kk_create(vals_list)
         partners.filtered(lambda p: p.payment_class == "cash")._kk_apply_cash_terms()
         return partners
 

@@ -251,8 +251,7 @@ class ResPartner(models.Model):
     # CRUD
     # ----------------------------------------------------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         """Apply the company's duplicate policy to new customers (see docs/architecture.md, "Duplicates").
 
         The answers ``kk_upsert`` found just before are taken (``_kk_dup_recall``); the other values are searched
@@ -266,7 +265,7 @@ class ResPartner(models.Model):
         for index, answer in zip(missing, searched, strict=True):
             answers[index] = answer
         warnings = [self._kk_policy_check(vals, route, answer) for vals, answer in zip(vals_list, answers, strict=True)]
-        partners = super().create(vals_list)
+        partners = super()._kk_create(vals_list)
         for partner, found in zip(partners, warnings, strict=True):
             if found:
                 partner._kk_post_duplicate_note(found)

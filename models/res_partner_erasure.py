@@ -109,12 +109,11 @@ class ResPartner(models.Model):
             partner.kk_retention_until = facts.get(partner.commercial_partner_id.id, {}).get("retention_until", False)
 
     # CRUD ---------------------------------------------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         if any(name in vals for vals in vals_list for name in PRIVACY_FIELDS):
             self._kk_check_privacy_officer()
             vals_list = [self._kk_stamp_restriction(vals) for vals in vals_list]
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)
 
     def write(self, vals):
         # The fields are read-only in the views, but the ORM would still take them over RPC.

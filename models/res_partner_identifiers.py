@@ -158,8 +158,7 @@ class ResPartner(models.Model):
             except InvalidIdentifier as error:
                 raise ValidationError(partner._kk_orgnr_error_message(error)) from error
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         for vals in vals_list:
             self._kk_check_registry_type(vals)
             if not vals.get("company_registry") and orgnr_from_mva(vals.get("vat")):
@@ -168,7 +167,7 @@ class ResPartner(models.Model):
                 vals["fodselsnummer"] = compact_fodselsnummer(vals["fodselsnummer"])
             if vals.get("company_registry") and self._kk_is_norwegian_vals(vals):
                 vals.update(self._kk_orgnr_vals(vals["company_registry"]))
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)
 
     def write(self, vals):
         self._kk_check_registry_type(vals)

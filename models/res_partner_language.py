@@ -53,8 +53,7 @@ class ResPartner(models.Model):
                 values["lang"] = lang
         return values
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         # Without Bokmål installed there is nothing to decide: core's default is every new partner's language.
         if "default_lang" not in self.env.context and self._kk_bokmal_installed():
             for vals in vals_list:
@@ -65,4 +64,4 @@ class ResPartner(models.Model):
                 lang = self._kk_norwegian_by_country(country_id if valid else None)
                 # Set either way: otherwise the ORM's defaults (default_get above) would judge by the company alone.
                 vals["lang"] = lang or self._kk_core_default_lang()
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)

@@ -30,11 +30,10 @@ class ResPartner(models.Model):
         "Searching any of them finds this customer.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         if any("kk_former_identifiers" in vals for vals in vals_list):
             self._kk_check_merge_writes()
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)
 
     def write(self, vals):
         if "kk_former_identifiers" in vals:

@@ -99,8 +99,7 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         if any(vals.get("ref") for vals in vals_list):
             self._kk_flush_numbers()
         vals_list, drawn = self._kk_number_in_advance(vals_list)
@@ -110,7 +109,7 @@ class ResPartner(models.Model):
         outer = data.get(NUMBER_DRAWN)
         data[NUMBER_DRAWN] = set(drawn)
         try:
-            partners = super().create(vals_list)
+            partners = super()._kk_create(vals_list)
         finally:
             if outer is None:
                 data.pop(NUMBER_DRAWN, None)

@@ -56,8 +56,7 @@ class ResPartner(models.Model):
     )
     access_log_count = fields.Integer(compute="_compute_access_log_count", string="Access log entries")
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         """Propose a legal basis: contact persons of a company are held on legitimate interest, the rest on contract.
 
         An explicit value (or a ``default_legal_basis`` in the context) is kept as given.
@@ -66,7 +65,7 @@ class ResPartner(models.Model):
         for vals in vals_list:
             if not vals.get("legal_basis") and not default:
                 vals["legal_basis"] = "legitimate_interest" if vals.get("parent_id") else "contract"
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)
 
     def _add_precomputed_values(self, vals_list):
         """A new partner created without consent events has none to follow: no marketing consent, set in the values

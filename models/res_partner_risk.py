@@ -81,12 +81,11 @@ class ResPartner(models.Model):
         "res.company", prefetch="kk_risk", string="Risk model of", readonly=True, copy=False, groups=READERS
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _kk_create(self, vals_list):
         if not flag_is_set(self.env, RISK_WRITES):
             for vals in vals_list:
                 self._kk_risk_refuse(vals, _("a new partner"))
-        return super().create(vals_list)
+        return super()._kk_create(vals_list)
 
     def write(self, vals):
         if not flag_is_set(self.env, RISK_WRITES):
