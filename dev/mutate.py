@@ -299,6 +299,35 @@ MUTATIONS = (
         "FOR UPDATE OF w",
         ("tests/test_duplicates_concurrency.py",),
     ),
+    # A creation's own values in its INSERT (session 13): each value set there must be what the computation gives.
+    Mutation(
+        "creation: a new partner's duplicate keys are left to core's computation on a new record",
+        "models/res_partner_duplicates.py",
+        "value is None or value is False or isinstance(value, str) for value in sources",
+        "value is None or value is False or isinstance(value, bytes) for value in sources",
+        ("tests/test_creation_values.py",),
+    ),
+    Mutation(
+        "creation: a new partner's phone key set from its mobile",
+        "models/res_partner_duplicates.py",
+        'DUP_KEY_SOURCES = ("name", "email", "phone", "mobile")',
+        'DUP_KEY_SOURCES = ("name", "email", "mobile", "phone")',
+        ("tests/test_creation_values.py",),
+    ),
+    Mutation(
+        "creation: a person with an organisation number proposed as private",
+        "models/res_partner_classification.py",
+        '"business" if vals.get("is_company") or vals.get("company_registry") else "private"',
+        '"business" if vals.get("is_company") and vals.get("company_registry") else "private"',
+        ("tests/test_creation_values.py",),
+    ),
+    Mutation(
+        "creation: a risk customer's row does not require prepayment",
+        "models/res_partner_credit.py",
+        'vals["prepayment_required"] = payment_class == "risk"',
+        'vals["prepayment_required"] = payment_class != "risk"',
+        ("tests/test_creation_values.py",),
+    ),
 )
 
 

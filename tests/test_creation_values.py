@@ -8,6 +8,8 @@ hold exactly what the computation gives, and a caller must not be able to plant 
 before any flush: what is in the row then came with the INSERT.
 """
 
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -83,6 +85,22 @@ class TestCreationValues(TransactionCase):
         # The same as the computations give, and nothing left for the flush to compute.
         computed = self._computed(partner)
         self.assertEqual({name: row[name] or None for name in computed}, computed)
+
+    def test_text_values_are_not_computed_at_all(self):
+        """The point of setting them: core would otherwise compute them on a new record before the insert (the
+        fields are precomputed), the slow way, with the same result."""
+        Partner = type(self.env["res.partner"])
+        computed = []
+        methods = ("_compute_kk_dup_keys", "_compute_marketing_consent", "_compute_prepayment_required")
+        patches = [
+            patch.object(Partner, name, lambda records, name=name: computed.append(name), create=False)
+            for name in methods
+        ]
+        for method in patches:
+            method.start()
+            self.addCleanup(method.stop)
+        self.Partner.create({"name": "Ingen Beregning AS", "is_company": True, "email": "post@ingen.example"})
+        self.assertEqual(computed, [])
 
     def test_a_person_without_contact_details_is_private_with_empty_keys(self):
         partner = self.Partner.create({"name": "Kari Nordmann Verdisjekk", "payment_class": "credit"})
