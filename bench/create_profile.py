@@ -101,11 +101,17 @@ def count_calls(env, vals_list):
             if "/kundekartotek/" in filename and "/bench/" not in filename:
                 counts[1] += 1
 
-    # Threads started meanwhile count too (the audit trail chains the queue in a thread of its own, a moment after
-    # the commits): they are waited for before the count ends.
+    watched_creations(env, vals_list, count)
+    return tuple(counts)
+
+
+def watched_creations(env, vals_list, hook):
+    """Create the partners of ``vals_list``, each committed, with ``hook`` as the profile function (``sys.setprofile``)
+    of this thread and of the threads started meanwhile: the audit trail's sealing and the warn policy's search run
+    in threads of their own, a moment after the commits, and are waited for before it returns."""
     before = set(threading.enumerate())
-    threading.setprofile(count)
-    sys.setprofile(count)
+    threading.setprofile(hook)
+    sys.setprofile(hook)
     try:
         for vals in vals_list:
             env["res.partner"].create(vals)
@@ -115,7 +121,14 @@ def count_calls(env, vals_list):
     finally:
         sys.setprofile(None)
         threading.setprofile(None)
-    return tuple(counts)
+
+
+def database_parser(doc):
+    """The command line of a benchmark on one database: ``-c`` the Odoo configuration, ``-d`` the database."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    return parser
 
 
 def show_statements(env, vals):
@@ -146,9 +159,7 @@ def show_statements(env, vals):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = database_parser(__doc__)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--orgnr", action="store_true", help="Norwegian companies with orgnr, address, e-mail, phone")
     parser.add_argument("--profile", help="write a cProfile of the timed creations to this file")
