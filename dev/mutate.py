@@ -317,15 +317,15 @@ MUTATIONS = (
     Mutation(
         "creation: a person with an organisation number proposed as private",
         "models/res_partner_classification.py",
-        '"business" if vals.get("is_company") or vals.get("company_registry") else "private"',
-        '"business" if vals.get("is_company") and vals.get("company_registry") else "private"',
+        'return "business" if is_company or company_registry else "private"',
+        'return "business" if is_company and company_registry else "private"',
         ("tests/test_creation_values.py",),
     ),
     Mutation(
         "creation: a risk customer's row does not require prepayment",
         "models/res_partner_credit.py",
-        'vals["prepayment_required"] = payment_class == "risk"',
-        'vals["prepayment_required"] = payment_class != "risk"',
+        'return payment_class == "risk"',
+        'return payment_class != "risk"',
         ("tests/test_creation_values.py",),
     ),
 )

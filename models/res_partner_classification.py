@@ -6,6 +6,12 @@ from .kundekartotek_customer_category import CATEGORY_DEFAULT_FIELDS
 from .selections import CUSTOMER_TYPES, PAYMENT_CLASSES, VALUE_TIERS
 
 
+def proposed_customer_type(is_company, company_registry):
+    """The type proposed for a partner without a parent: companies and holders of an organisation number are
+    businesses, the others private persons."""
+    return "business" if is_company or company_registry else "private"
+
+
 class ResPartner(models.Model):
     """Classification of customers: type, value tier, payment class and category with its accounting defaults."""
 
@@ -64,10 +70,8 @@ class ResPartner(models.Model):
                 # Saved, or public sector (never a proposal): the type stays. In a form that is not saved yet, a
                 # business or private type is the proposal of a moment ago, and follows "Company" / "Person".
                 continue
-            elif partner.is_company or partner.company_registry:
-                partner.customer_type = "business"
             else:
-                partner.customer_type = "private"
+                partner.customer_type = proposed_customer_type(partner.is_company, partner.company_registry)
 
     def _add_precomputed_values(self, vals_list):
         """The proposed type of a new partner without a parent (a company, or a person on its own), from its values
@@ -76,9 +80,7 @@ class ResPartner(models.Model):
         company's, computed."""
         for vals in vals_list:
             if "customer_type" not in vals and not vals.get("parent_id"):
-                vals["customer_type"] = (
-                    "business" if vals.get("is_company") or vals.get("company_registry") else "private"
-                )
+                vals["customer_type"] = proposed_customer_type(vals.get("is_company"), vals.get("company_registry"))
         return super()._add_precomputed_values(vals_list)
 
     def _kk_create(self, vals_list):

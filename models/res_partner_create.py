@@ -11,7 +11,7 @@ class ResPartner(models.Model):
     order as the concerns' files are loaded: this file is loaded before them all, so its ``create`` is the one the
     ORM reaches below them, and its ``_kk_create`` hands over to core's ``create``. Fourteen ``create`` overrides
     cost Odoo fourteen passes through ``api.model_create_multi``'s wrapper, each binding its arguments to a
-    signature: about 45 Python calls per creation each, 600 in all (docs/benchmarks.md, session 13). A plain
+    signature: about 300 Python calls per creation in all, measured (docs/benchmarks.md, session 13). A plain
     method costs none of that.
     """
 

@@ -40,6 +40,11 @@ def credit_override_granted(env, document, partner, amount):
         grants.pop(key, None)
 
 
+def pays_in_advance(payment_class):
+    """Whether a customer of ``payment_class`` pays in advance: risk customers do."""
+    return payment_class == "risk"
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -101,13 +106,13 @@ class ResPartner(models.Model):
         for vals in vals_list:
             payment_class = vals.get("payment_class")
             if payment_class is None or payment_class is False or isinstance(payment_class, str):
-                vals["prepayment_required"] = payment_class == "risk"
+                vals["prepayment_required"] = pays_in_advance(payment_class)
         return super()._add_precomputed_values(vals_list)
 
     @api.depends("payment_class")
     def _compute_prepayment_required(self):
         for partner in self:
-            partner.prepayment_required = partner.payment_class == "risk"
+            partner.prepayment_required = pays_in_advance(partner.payment_class)
 
     @api.constrains("discount_percent")
     def _check_discount_percent(self):
