@@ -129,8 +129,10 @@ class ResPartner(models.Model):
         entries = []
         for partner in self:
             old, new = before.get(partner.id, {}), after.get(partner.id, {})
-            # sudo: the entries' name, for the partner the caller is changing
-            record_name = partner.sudo().display_name
+            # sudo: the entries' name, for the partner the caller is changing. Its complete name, not its display
+            # name: the caller's context (show_address, show_email, ...) must not change what the trail records, and
+            # core computes the complete name of a new partner anyway (the display name would be one more computation).
+            record_name = partner.sudo().complete_name
             for name in sorted(set(old) | set(new)):
                 if old.get(name) == new.get(name) and action == "write":
                     continue
@@ -182,8 +184,8 @@ class ResPartner(models.Model):
             {
                 "res_model": self._name,
                 "res_id": partner.id,
-                # sudo: the entry's name, for the partner the caller is changing
-                "record_name": partner.sudo().display_name,
+                # sudo: the entry's name, for the partner the caller is changing (see _kk_audit_entries)
+                "record_name": partner.sudo().complete_name,
                 "action": "unlink",
             }
             for partner in self

@@ -96,6 +96,23 @@ class ResPartner(models.Model):
             elif not partner.mva_registered and orgnr_from_mva(partner.vat):
                 partner.vat = False
 
+    # Core's step returns nothing, and the marker below must come after it (core sets its own): no value to return.
+    def _add_precomputed_values(self, vals_list):  # pylint: disable=missing-return
+        """Whether a new partner is registered for VAT follows from its VAT number: set in the values instead of
+        computed (in the row's INSERT, not in an UPDATE after it; docs/benchmarks.md, session 14), when the number is
+        plain text or empty. A value the caller gave is kept and goes through the inverse, as before.
+
+        The field is marked as precomputed, as core marks its own (``__precomputed__``): a value the module derived
+        from the VAT number has nothing to give back to it, so core does not call the inverse for it.
+        """
+        super()._add_precomputed_values(vals_list)
+        field = self._fields["mva_registered"]
+        for vals in vals_list:
+            vat = vals.get("vat")
+            if "mva_registered" not in vals and (vat is None or vat is False or isinstance(vat, str)):
+                vals["mva_registered"] = bool(orgnr_from_mva(vat))
+                vals.setdefault("__precomputed__", set()).add(field)
+
     def _compute_orgnr_search(self):
         for partner in self:
             partner.orgnr_search = partner.company_registry

@@ -79,6 +79,19 @@ class TestAuditTrail(TransactionCase):
         self.assertEqual(set(entries.mapped("action")), {"unlink", "create"})
         self.assertEqual(entries[0].action, "unlink")
 
+    def test_entries_name_the_partner_whatever_the_callers_context(self):
+        # The display name follows the caller's context (an address, an e-mail): the trail records the name.
+        Partner = self.env["res.partner"].with_context(show_address=True, show_email=True, show_vat=True)
+        partner = Partner.create({"name": "Navngitt AS", "city": "Lillehammer", "email": "post@navngitt.example"})
+        contact = Partner.create({"name": "Kari Navn", "parent_id": partner.id, "email": "kari@navngitt.example"})
+        partner.write({"city": "Gjøvik"})
+        contact_id = contact.id
+        contact.unlink()
+        self.assertEqual(set(self._entries(partner).mapped("record_name")), {"Navngitt AS"})
+        entries = self.Log.search([("res_model", "=", "res.partner"), ("res_id", "=", contact_id)])
+        self.assertEqual(set(entries.mapped("action")), {"create", "unlink"})
+        self.assertEqual(set(entries.mapped("record_name")), {"Navngitt AS, Kari Navn"})
+
 
 @tagged("post_install", "-at_install")
 class TestAuditOriginOverHttp(HttpCase):

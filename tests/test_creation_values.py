@@ -25,6 +25,7 @@ ROW_COLUMNS = (
     "marketing_consent",
     "marketing_consent_email",
     "marketing_consent_sms",
+    "mva_registered",
 )
 
 
@@ -53,6 +54,7 @@ class TestCreationValues(TransactionCase):
         partner._compute_kk_dup_keys()
         partner._compute_prepayment_required()
         partner._compute_marketing_consent()
+        partner._compute_mva_registered()
         return {name: partner[name] or None for name in ROW_COLUMNS if name != "customer_type"}
 
     def test_a_company_customer_row_holds_its_keys_type_and_flags_from_the_insert(self):
@@ -80,6 +82,7 @@ class TestCreationValues(TransactionCase):
                 "marketing_consent": False,
                 "marketing_consent_email": False,
                 "marketing_consent_sms": False,
+                "mva_registered": False,
             },
         )
         # The same as the computations give, and nothing left for the flush to compute.
@@ -91,7 +94,13 @@ class TestCreationValues(TransactionCase):
         fields are precomputed), the slow way, with the same result."""
         Partner = type(self.env["res.partner"])
         computed = []
-        methods = ("_compute_kk_dup_keys", "_compute_marketing_consent", "_compute_prepayment_required")
+        methods = (
+            "_compute_kk_dup_keys",
+            "_compute_marketing_consent",
+            "_compute_prepayment_required",
+            "_compute_mva_registered",
+            "_inverse_mva_registered",
+        )
         patches = [
             patch.object(Partner, name, lambda records, name=name: computed.append(name), create=False)
             for name in methods
@@ -99,8 +108,11 @@ class TestCreationValues(TransactionCase):
         for method in patches:
             method.start()
             self.addCleanup(method.stop)
-        self.Partner.create({"name": "Ingen Beregning AS", "is_company": True, "email": "post@ingen.example"})
+        partner = self.Partner.create(
+            {"name": "Ingen Beregning AS", "is_company": True, "email": "post@ingen.example", "vat": "NO939099603MVA"}
+        )
         self.assertEqual(computed, [])
+        self.assertIs(self._row(partner)["mva_registered"], True)
 
     def test_a_person_without_contact_details_is_private_with_empty_keys(self):
         partner = self.Partner.create({"name": "Kari Nordmann Verdisjekk", "payment_class": "credit"})
@@ -153,3 +165,19 @@ class TestCreationValues(TransactionCase):
         self.env.flush_all()
         row = self._row(partner)
         self.assertEqual((row["kk_dup_email"], row["prepayment_required"]), ("ny@endring.example", True))
+
+    def test_vat_registration_follows_the_vat_number_and_a_given_value_its_inverse(self):
+        registered = self.Partner.create({"name": "Mva Verdisjekk AS", "is_company": True, "vat": "NO939099603MVA"})
+        foreign = self.Partner.create({"name": "Utland Verdisjekk AB", "is_company": True, "vat": "SE556036079301"})
+        self.assertEqual((self._row(registered)["mva_registered"], self._row(foreign)["mva_registered"]), (True, False))
+        # Ticked by the caller: the inverse gives the VAT number from the organisation number, as before.
+        ticked = self.Partner.create(
+            {"name": "Avkrysset AS", "is_company": True, "company_registry": "939099603", "mva_registered": True}
+        )
+        self.assertEqual(ticked.vat, "NO939099603MVA")
+        self.env.flush_all()
+        self.assertIs(self._row(ticked)["mva_registered"], True)
+        # A VAT number that is not text is left to the computation; a later change is computed.
+        registered.sudo().write({"vat": False})
+        self.env.flush_all()
+        self.assertIs(self._row(registered)["mva_registered"], False)
