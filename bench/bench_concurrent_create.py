@@ -5,11 +5,16 @@
 
 Builds two databases with the dev scripts' helpers (``dev/common.sh``): one with kundekartotek, one with only
 ``contacts`` and ``account`` (the anchor), starts an Odoo server (threaded) for each on a free localhost port, and
-lets N client processes create customers (``customer_rank=1``) at the same time, in rounds (``--rounds``, 4): in each
+lets N client processes create customers (``customer_rank=1``) at the same time, in rounds (``--rounds``, 8): in each
 round the anchor and the module take turns, so that a machine whose speed drifts during the run (these machines'
 does, by half within minutes) weighs on both alike. Prints duplicates (over all rounds), lost creations, seconds and
 customers per second for both, the ratio of each round and of the whole run, and checks the module's audit chain
 with its own verification (the *Verify* button's method) after each round.
+
+The ratio of one round moves by ±0.1 from one round to the next on these machines (docs/benchmarks.md, session
+14): eight rounds rather than four halve what one slow minute can do to the whole run's ratio, and the spread of
+the rounds is printed with it (their mean and a 95 % interval for it), so a reader sees how far one run can be
+trusted.
 
     python3 bench/bench_concurrent_create.py                 # 8 clients, 2000 customers
     python3 bench/bench_concurrent_create.py --clients 4 --customers 400 --keep   # keep the databases
@@ -22,6 +27,7 @@ import collections
 import multiprocessing
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -249,11 +255,21 @@ def report(result, numbered):
         print(f"    audit chain: {result['chain'][1]}")
 
 
+def mean_interval(values):
+    """The mean of ``values`` and the half width of a 95 % interval for it (Student's t, two-sided)."""
+    count = len(values)
+    mean = statistics.fmean(values)
+    # Two-sided 95 % quantiles of Student's t for 1 .. 15 degrees of freedom; 1.96 beyond.
+    quantiles = (12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13)
+    t = quantiles[count - 2] if count - 1 <= len(quantiles) else 1.96
+    return mean, t * statistics.stdev(values) / count**0.5
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--customers", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=4, help="anchor and module take turns, this many times each")
+    parser.add_argument("--rounds", type=int, default=8, help="anchor and module take turns, this many times each")
     parser.add_argument("--db-prefix", default="kk_bench_numbering")
     parser.add_argument("--keep", action="store_true", help="keep the databases (dropped otherwise)")
     parser.add_argument("--reuse", action="store_true", help="reuse existing databases instead of building them")
@@ -309,6 +325,9 @@ def main():
         for anchor, module in zip(rounds["anchor"], rounds["kundekartotek"], strict=True)
     ]
     print(f"  ratio per round: {', '.join(f'{ratio:.2f}' for ratio in per_round)}")
+    if len(per_round) > 1:
+        mean, half_width = mean_interval(per_round)
+        print(f"  rounds' ratios: mean {mean:.2f}, 95 % interval {mean - half_width:.2f} .. {mean + half_width:.2f}")
     ratio = results["kundekartotek"]["per_second"] / results["anchor"]["per_second"]
     print(f"  throughput ratio kundekartotek / anchor: {ratio:.2f}")
 
