@@ -36,6 +36,8 @@ from datetime import date
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib.values import is_int
+
 MODULE = "kundekartotek"
 MAX_CHAR = 256
 MAX_TEXT = 10_000
@@ -62,10 +64,6 @@ COMMAND_CODES = range(7)  # Command.CREATE (0) ... Command.SET (6)
 EXISTING = "kundekartotek.guard.existing"
 
 _guarded_fields = weakref.WeakKeyDictionary()  # registry model class -> {field name: field}
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value):
@@ -187,14 +185,14 @@ class InputGuard:
         return None
 
     def _kk_guard_boolean(self, field, value, judge):
-        if isinstance(value, bool) or (_is_int(value) and value in (0, 1)):
+        if isinstance(value, bool) or (is_int(value) and value in (0, 1)):
             return None
         return _("expects true or false")
 
     def _kk_guard_integer(self, field, value, judge):
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
-        if not _is_int(value) or not INT4_RANGE[0] <= value <= INT4_RANGE[1]:
+        if not is_int(value) or not INT4_RANGE[0] <= value <= INT4_RANGE[1]:
             return _("expects a whole number")
         return None
 
@@ -219,12 +217,12 @@ class InputGuard:
     def _kk_guard_many2one(self, field, value, judge):
         if isinstance(value, models.BaseModel):
             return None if value._name == field.comodel_name and len(value) <= 1 else _("expects one record")
-        if not _is_int(value) or value <= 0 or not self._kk_guard_exist(field.comodel_name, [value]):
+        if not is_int(value) or value <= 0 or not self._kk_guard_exist(field.comodel_name, [value]):
             return _("expects the id of an existing record (%(model)s)", model=field.comodel_name)
         return None
 
     def _kk_guard_many2one_reference(self, field, value, judge):
-        return None if _is_int(value) and value >= 0 else _("expects the id of a record")
+        return None if is_int(value) and value >= 0 else _("expects the id of a record")
 
     def _kk_guard_one2many(self, field, value, judge):
         return self._kk_guard_x2many(field, value)
@@ -244,22 +242,22 @@ class InputGuard:
             return wrong
         ids = []
         for item in value:
-            if _is_int(item) and field.type == "many2many":
+            if is_int(item) and field.type == "many2many":
                 ids.append(item)
                 continue
-            if not isinstance(item, (list, tuple)) or not item or not _is_int(item[0]) or item[0] not in COMMAND_CODES:
+            if not isinstance(item, (list, tuple)) or not item or not is_int(item[0]) or item[0] not in COMMAND_CODES:
                 return wrong
             code, args = item[0], list(item[1:])
             if code == 0 and (len(args) not in (1, 2) or not isinstance(args[-1], dict)):
                 return wrong
-            if code == 1 and (len(args) != 2 or not _is_int(args[0]) or not isinstance(args[1], dict)):
+            if code == 1 and (len(args) != 2 or not is_int(args[0]) or not isinstance(args[1], dict)):
                 return wrong
             if code in (1, 2, 3, 4):
-                if not args or not _is_int(args[0]) or args[0] <= 0:
+                if not args or not is_int(args[0]) or args[0] <= 0:
                     return wrong
                 ids.append(args[0])
             if code == 6:
-                if len(args) != 2 or not isinstance(args[1], (list, tuple)) or not all(map(_is_int, args[1])):
+                if len(args) != 2 or not isinstance(args[1], (list, tuple)) or not all(map(is_int, args[1])):
                     return wrong
                 ids.extend(args[1])
         if ids and (min(ids) <= 0 or not self._kk_guard_exist(field.comodel_name, ids)):

@@ -10,6 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib.identifiers import compact_fodselsnummer, compact_orgnr, is_ascii_digits
+from ..lib.values import is_int
 
 _logger = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ class ResPartner(models.Model):
             raise ValidationError(_("limit must be a whole number from 1 to %(max)s.", max=MAX_CARDS))
         if not isinstance(ids_or_domain, list | tuple):
             raise ValidationError(_("Send a list of customer ids or a search domain."))
-        if all(isinstance(item, int) and not isinstance(item, bool) for item in ids_or_domain):
+        if all(is_int(item) for item in ids_or_domain):
             if len(ids_or_domain) > MAX_CARDS:
                 raise ValidationError(_("Ask for at most %(max)s cards per call.", max=MAX_CARDS))
             partners = self.browse(ids_or_domain).exists()

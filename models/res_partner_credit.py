@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
 
+from ..lib.values import is_text_or_empty
 from .kundekartotek_customer_category import kk_may_edit_credit
 from .selections import CREDIT_POLICIES
 
@@ -105,7 +106,7 @@ class ResPartner(models.Model):
         class that is not plain text."""
         for vals in vals_list:
             payment_class = vals.get("payment_class")
-            if payment_class is None or payment_class is False or isinstance(payment_class, str):
+            if is_text_or_empty(payment_class):
                 vals["prepayment_required"] = pays_in_advance(payment_class)
         return super()._add_precomputed_values(vals_list)
 

@@ -13,6 +13,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
 from ..lib import duplicates as dup
+from ..lib.values import is_text_or_empty
 from .delayed_look import DelayedLook, look_of
 
 _logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ class ResPartner(models.Model):
         """
         for vals in vals_list:
             sources = [vals.get(name) for name in DUP_KEY_SOURCES]
-            if all(value is None or value is False or isinstance(value, str) for value in sources):
+            if all(is_text_or_empty(value) for value in sources):
                 vals.update(_dup_keys(*sources))
         return super()._add_precomputed_values(vals_list)
 

@@ -18,6 +18,7 @@ from ..lib.identifiers import (
     validate_fodselsnummer,
     validate_orgnr,
 )
+from ..lib.values import is_text_or_empty
 
 
 class ResPartner(models.Model):
@@ -109,7 +110,7 @@ class ResPartner(models.Model):
         field = self._fields["mva_registered"]
         for vals in vals_list:
             vat = vals.get("vat")
-            if "mva_registered" not in vals and (vat is None or vat is False or isinstance(vat, str)):
+            if "mva_registered" not in vals and is_text_or_empty(vat):
                 vals["mva_registered"] = bool(orgnr_from_mva(vat))
                 vals.setdefault("__precomputed__", set()).add(field)
 

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, models
 
+from ..lib.values import is_int
+
 NORWEGIAN_LANG = "nb_NO"
 
 
@@ -62,8 +64,7 @@ class ResPartner(models.Model):
                 if "lang" in vals or vals.get("parent_id"):
                     continue
                 country_id = vals.get("country_id")
-                valid = isinstance(country_id, int) and not isinstance(country_id, bool)
-                lang = self._kk_norwegian_by_country(country_id if valid else None)
+                lang = self._kk_norwegian_by_country(country_id if is_int(country_id) else None)
                 # Set either way: otherwise the ORM's defaults (default_get above) would judge by the company alone.
                 vals["lang"] = lang or self._kk_core_default_lang()
         return super()._kk_create(vals_list)
