@@ -303,8 +303,8 @@ MUTATIONS = (
     Mutation(
         "creation: a new partner's duplicate keys are left to core's computation on a new record",
         "models/res_partner_duplicates.py",
-        "value is None or value is False or isinstance(value, str) for value in sources",
-        "value is None or value is False or isinstance(value, bytes) for value in sources",
+        "if all(is_text_or_empty(value) for value in sources):",
+        "if all(not is_text_or_empty(value) for value in sources):",
         ("tests/test_creation_values.py",),
     ),
     Mutation(
@@ -327,6 +327,41 @@ MUTATIONS = (
         'return payment_class == "risk"',
         'return payment_class != "risk"',
         ("tests/test_creation_values.py",),
+    ),
+    Mutation(
+        "creation: a new partner's VAT registration left to core's computation",
+        "models/res_partner_identifiers.py",
+        'if "mva_registered" not in vals and is_text_or_empty(vat):',
+        'if "mva_registered" not in vals and not is_text_or_empty(vat):',
+        ("tests/test_creation_values.py",),
+    ),
+    Mutation(
+        "creation: a new partner with a Norwegian VAT number not registered for VAT",
+        "models/res_partner_identifiers.py",
+        'vals["mva_registered"] = bool(orgnr_from_mva(vat))',
+        'vals["mva_registered"] = not orgnr_from_mva(vat)',
+        ("tests/test_creation_values.py",),
+    ),
+    Mutation(
+        "audit: the caller's context names the partner in the trail",
+        "models/res_partner_audit.py",
+        "record_name = partner.sudo().complete_name",
+        "record_name = partner.sudo().display_name",
+        ("tests/test_audit.py",),
+    ),
+    Mutation(
+        "values: a boolean taken for an id",
+        "lib/values.py",
+        "return isinstance(value, int) and not isinstance(value, bool)",
+        "return isinstance(value, int) or not isinstance(value, bool)",
+        ("tests/lib/test_values.py",),
+    ),
+    Mutation(
+        "values: a number taken for text",
+        "lib/values.py",
+        "return value is None or value is False or isinstance(value, str)",
+        "return value is None or not value or isinstance(value, str)",
+        ("tests/lib/test_values.py",),
     ),
 )
 
