@@ -96,6 +96,7 @@ class ResPartner(models.Model):
         new partner holds).
         """
         snapshot = {}
+        labels = {}  # {field name: {value: label}}: once per field, not once per partner (imports write thousands)
         cache = self.env.cache
         # Columns that are not computed hold their final value in the cache once the partner is created: an empty
         # one (most of a new customer's) is left out without the field's read and formatting.
@@ -119,7 +120,9 @@ class ResPartner(models.Model):
                 elif field.type in ("one2many", "many2many"):
                     values[name] = ", ".join(value.mapped("display_name")) or False
                 elif field.type == "selection":
-                    values[name] = dict(field._description_selection(self.env)).get(value) or False
+                    if name not in labels:
+                        labels[name] = dict(field._description_selection(self.env))
+                    values[name] = labels[name].get(value) or False
                 else:
                     values[name] = value if value not in (None, "") else False
             snapshot[partner.id] = values

@@ -1,5 +1,8 @@
 # Copyright 2026 Kundekartotek contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import sys
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import SQL
@@ -91,6 +94,30 @@ class TestAuditTrail(TransactionCase):
         entries = self.Log.search([("res_model", "=", "res.partner"), ("res_id", "=", contact_id)])
         self.assertEqual(set(entries.mapped("action")), {"create", "unlink"})
         self.assertEqual(set(entries.mapped("record_name")), {"Navngitt AS, Kari Navn"})
+
+    def test_a_batch_reads_each_selections_labels_once(self):
+        """The trail's labels of a selection are read once per field for a batch, not once per partner."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Parti {number} AS", "is_company": True} for number in range(5)]
+        )
+        field = type(partners)._fields["payment_class"]
+        calls = []
+        original = type(field)._description_selection
+
+        def counted(self_field, env):
+            # The trail's calls only (mail's tracking of the field asks too).
+            if sys._getframe(1).f_code.co_name == "_kk_audit_snapshot":
+                calls.append(self_field.name)
+            return original(self_field, env)
+
+        with patch.object(type(field), "_description_selection", counted):
+            partners.write({"payment_class": "cash"})
+        self.assertEqual(calls.count("payment_class"), 2)  # before and after the write, for the five together
+        entries = self.Log.search(
+            [("res_id", "in", partners.ids), ("field_name", "=", "payment_class"), ("action", "=", "write")]
+        )
+        self.assertEqual(len(entries), 5)
+        self.assertEqual(set(entries.mapped("new_value")), {dict(field._description_selection(self.env))["cash"]})
 
 
 @tagged("post_install", "-at_install")
