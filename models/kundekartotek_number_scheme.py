@@ -162,14 +162,14 @@ class KundekartotekNumberScheme(models.Model):
         Then the first customers, created concurrently, do not race to create it (see ``_kk_create_sequence``).
         """
         schemes = super().create(vals_list)
-        self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_scheme_plan
+        self.env.registry.clear_cache()  # _kk_scheme_plan
         schemes._kk_create_single_series()
         return schemes
 
     def write(self, vals):
         res = super().write(vals)
         if vals.keys() & {"active", "company_id", "pattern", "kind"}:
-            self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_parts_of, _kk_scheme_plan
+            self.env.registry.clear_cache()  # _kk_scheme_plan, _kk_parts_of
         if "pattern" in vals or "kind" in vals:
             self._kk_create_single_series()
         if "number_start" in vals:
@@ -193,14 +193,14 @@ class KundekartotekNumberScheme(models.Model):
 
     def unlink(self):
         res = super().unlink()
-        self.env.registry.clear_cache()  # _kk_scheme_id_for, _kk_scheme_plan
+        self.env.registry.clear_cache()  # _kk_scheme_plan
         return res
 
     @api.model
     def _kk_scheme_for(self, company):
         """The active scheme numbering the customers of ``company``, or an empty recordset."""
         # sudo: numbering a new customer is every user's business, reading schemes is configuration's
-        return self.sudo().browse(self._kk_scheme_id_for(company.id))
+        return self.sudo().browse(self._kk_scheme_plan(company.id)[0])
 
     @api.model
     def _kk_scheme_and_parts(self, company):
@@ -213,23 +213,12 @@ class KundekartotekNumberScheme(models.Model):
     @api.model
     @tools.ormcache("company_id")
     def _kk_scheme_plan(self, company_id):
-        """Cached as :meth:`_kk_scheme_id_for` and :meth:`_kk_parts_of`, whose changes clear it too."""
-        scheme_id = self._kk_scheme_id_for(company_id)
-        return scheme_id, (self._kk_parts_of(scheme_id) if scheme_id else ())
-
-    @api.model
-    @tools.ormcache("company_id")
-    def _kk_scheme_id_for(self, company_id):
-        """Cached: every new customer asks, and schemes change rarely (every change clears the cache)."""
+        """The id of the active scheme of the company (or None) and its parsed pattern, cached per company: every
+        new customer asks, and schemes change rarely (every change of one clears the cache: create, write, unlink).
+        One of the two caches of the schemes, with :meth:`_kk_parts_of` (per scheme)."""
         # sudo: as _kk_scheme_for: the active scheme of a company, cached for every user
         scheme = self.sudo().search([("company_id", "=", company_id), ("active", "=", True)], limit=1)
-        return scheme.id or None
-
-    @api.model
-    @tools.ormcache("pattern")
-    def _kk_parsed_pattern(self, pattern):
-        """The pattern's parts, parsed once per process rather than once per customer (parts are immutable)."""
-        return tuple(numbering.parse_pattern(pattern))
+        return scheme.id or None, (self._kk_parts_of(scheme.id) if scheme else ())
 
     def _kk_parts(self):
         """This scheme's parsed pattern, without reading the scheme's row: every new customer asks."""
@@ -239,10 +228,11 @@ class KundekartotekNumberScheme(models.Model):
     @api.model
     @tools.ormcache("scheme_id")
     def _kk_parts_of(self, scheme_id):
-        """Cached per scheme; a change of pattern clears it (:meth:`write`)."""
+        """The scheme's parsed pattern (immutable parts), cached per scheme: parsed once per process rather than
+        once per customer; a change of pattern clears it (:meth:`write`)."""
         # sudo: only the pattern of the scheme numbering the caller's customer is read (configuration, no personal
         # data); the cache is shared by every user, so it must not depend on who filled it
-        return self._kk_parsed_pattern(self.sudo().browse(scheme_id).pattern)
+        return tuple(numbering.parse_pattern(self.sudo().browse(scheme_id).pattern))
 
     @tools.ormcache("self.id", "key")
     def _kk_sequence_id(self, key):
