@@ -10,6 +10,11 @@ def is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_number(value):
+    """An integer or a float that is not a boolean: an amount, a percentage."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def is_text_or_empty(value):
     """Text, or no value at all (``None``, ``False``): a value the module can read as the web client sends it."""
     return value is None or value is False or isinstance(value, str)

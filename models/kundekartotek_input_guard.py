@@ -36,7 +36,7 @@ from datetime import date
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib.values import is_int
+from ..lib.values import is_int, is_number
 
 MODULE = "kundekartotek"
 MAX_CHAR = 256
@@ -64,10 +64,6 @@ COMMAND_CODES = range(7)  # Command.CREATE (0) ... Command.SET (6)
 EXISTING = "kundekartotek.guard.existing"
 
 _guarded_fields = weakref.WeakKeyDictionary()  # registry model class -> {field name: field}
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _parses(parse, value):
@@ -197,7 +193,7 @@ class InputGuard:
         return None
 
     def _kk_guard_float(self, field, value, judge):
-        if not _is_number(value) or not math.isfinite(value):
+        if not is_number(value) or not math.isfinite(value):
             return _("expects a number")
         return None
 

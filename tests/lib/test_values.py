@@ -15,6 +15,14 @@ def test_is_int(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
+    [(0, True), (2.5, True), (-1, True), (float("inf"), True), (True, False), (None, False), ("1", False)],
+)
+def test_is_number(value, expected):
+    assert values.is_number(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
     [
         ("", True),
         ("Fjordvik AS", True),
